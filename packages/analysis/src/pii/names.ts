@@ -1,0 +1,201 @@
+import { AMBIGUOUS_GIVEN, GIVEN_NAME_SET } from './given-names.ts';
+import { NAME_PARTICLES, NAME_SUFFIXES, NOT_NAME_WORDS, ORG_PLACE_FOLLOWERS, TITLES } from './name-words.ts';
+import type { PiiCandidate } from './types.ts';
+
+interface Word {
+  start: number;
+  end: number;
+  text: string;
+  lower: string;
+  cap: boolean;
+  /** First word of a sentence or line, where capitals say nothing. */
+  initial: boolean;
+}
+
+const WORD_RE = /[\p{L}][\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*\.?/gu;
+
+// Cues before a name. Strong cues accept even a lower-case or unknown word; weak ones need a capital.
+const STRONG_CUE_RE =
+  /(?:\bmy name is|\bname is|\bname's|\bname:|\bcall me|\bcalled|\bnamed|\bi am called|\bknown as|\bsigned|\bfrom:|\buser:|\bpatient:|\benw:|\bfy enw i yw|\benw i yw|\bdw i'n|\bchange it to|\bit to|\bunder the name|\bunder|\bregards,?|\bsincerely,?|\bthanks,|\bthank you,|\bcheers,|\bdiolch,|\bcofion,|\byn gywir,|\bbest wishes,?)\s*$/;
+const WEAK_CUE_RE =
+  /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch|\bdiolch i|\bsays|\bsaid|\bexplained|\baccording to|\bby|\bwith|\bmeet|\bmet|\bto|\bof|\bfrom|\bnamed|\band|\bstarring|\bis|\bwas)\s*,?\s*$/;
+const SPEECH_AFTER_RE = /^(?:'s)?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|is|was|had|has|will|lives|moved|called)\b/;
+const SURNAME_MORPH_RE =
+  /(?:ov|ova|ová|ev|eva|ovich|evich|ovna|yev|yeva|in|ina|sky|ski|ska|ský|ská|wicz|icz|czyk|vić|vič|ić|escu|eanu|sson|sen|ssen|dóttir|dottir|poulos|akis|idis|oglu|oğlu|yan|ian|stein|berg|mann|ez|ini|elli|etti|ucci|ato|ano|aki|moto|mura|yama|kawa|shima|uchi|ishi|nen|lä|ainen|inen|aho|ek|ák|ás|ová|ovà|ič|ski|ius|ienė|aitė|ytė|ovas|dze|shvili|ishi|oto|ata|ani|ari|ovski|son)$/;
+const NON_ASCII_LETTER_RE = /[À-ɏ]/;
+
+function isInitialPosition(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '"' || text[i] === '“' || text[i] === "'" || text[i] === '(' || text[i] === '>' || text[i] === '*' || text[i] === '-')) i--;
+  if (i < 0) return true;
+  const c = text[i]!;
+  return c === '.' || c === '!' || c === '?' || c === '\n' || c === ':' || c === '…';
+}
+
+function tokenise(text: string): Word[] {
+  const words: Word[] = [];
+  for (const m of text.matchAll(WORD_RE)) {
+    let t = m[0];
+    // Keep the dot only on initials and abbreviations ("D.", "Dr."), not at sentence ends.
+    if (t.endsWith('.') && t.length > 2 && !TITLES.has(t.slice(0, -1).toLowerCase())) t = t.slice(0, -1);
+    const first = t[0]!;
+    words.push({
+      start: m.index,
+      end: m.index + t.length,
+      text: t,
+      lower: t.toLowerCase().replace(/[’]/g, "'"),
+      cap: first !== first.toLowerCase(),
+      initial: isInitialPosition(text, m.index),
+    });
+  }
+  return words;
+}
+
+function bare(lower: string): string {
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+function isInitialLetter(w: Word): boolean {
+  return w.cap && /^\p{Lu}\.?$/u.test(w.text);
+}
+
+function isGiven(lower: string): boolean {
+  const b = bare(lower);
+  return GIVEN_NAME_SET.has(b) && !AMBIGUOUS_GIVEN.has(b);
+}
+
+function isNameLike(w: Word): boolean {
+  if (!w.cap) return false;
+  const b = bare(w.lower);
+  if (NOT_NAME_WORDS.has(b)) return false;
+  // All-capital words of 2+ letters are acronyms or shouting ("NHS", "LONDON"), unless a known name.
+  if (w.text.length > 2 && w.text === w.text.toUpperCase() && !GIVEN_NAME_SET.has(b)) return false;
+  return true;
+}
+
+function gap(text: string, a: Word, b: Word): string {
+  return text.slice(a.end, b.start);
+}
+
+/** Extends a name from word index i over following surname words, initials and particles. */
+function extendRun(text: string, words: Word[], i: number, allowLower: boolean): number {
+  let j = i + 1;
+  while (j < words.length && j - i < 4) {
+    const w = words[j]!;
+    const g = gap(text, words[j - 1]!, w);
+    if (g !== ' ' && g !== '') break;
+    if (isInitialLetter(w) || isNameLike(w) || (allowLower && !NOT_NAME_WORDS.has(bare(w.lower)) && /^\p{L}+$/u.test(w.text))) {
+      if (ORG_PLACE_FOLLOWERS.has(bare(w.lower))) break;
+      j++;
+      continue;
+    }
+    if (NAME_PARTICLES.has(w.lower) && j + 1 < words.length && isNameLike(words[j + 1]!) && gap(text, w, words[j + 1]!) === ' ') {
+      j += 2;
+      continue;
+    }
+    if (NAME_SUFFIXES.has(w.lower)) {
+      j++;
+      break;
+    }
+    break;
+  }
+  return j;
+}
+
+function followedByOrgWord(text: string, words: Word[], end: number): boolean {
+  const next = words[end];
+  if (!next) return false;
+  if (gap(text, words[end - 1]!, next) !== ' ') return false;
+  return ORG_PLACE_FOLLOWERS.has(bare(next.lower)) && next.cap;
+}
+
+function pushSpan(out: PiiCandidate[], words: Word[], i: number, j: number, priority: number): void {
+  let end = words[j - 1]!.end;
+  const last = words[j - 1]!;
+  if (last.text.endsWith('.') && !/^\p{Lu}\.$/u.test(last.text)) end--;
+  out.push({ start: words[i]!.start, end, type: 'name', priority });
+}
+
+/** Person names found by cues, titles, a given-name lexicon and the shape of capitalised runs. */
+export function findNames(text: string, out: PiiCandidate[]): void {
+  const words = tokenise(text);
+  if (words.length === 0) return;
+  // Text written without capitals ("eva kleist lives at …") gives no case signal; fall back on the lexicon.
+  const noCase = !/\p{Lu}/u.test(text);
+  const found: PiiCandidate[] = [];
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i]!;
+    const before = text.slice(Math.max(0, w.start - 40), w.start).toLowerCase();
+    const prev = words[i - 1];
+    // 1. Title + name: "Dr. Kyle Kuefer", "Mrs Jones".
+    if (prev && TITLES.has(bare(prev.lower)) && prev.cap && (w.cap || noCase) && /^[ .]+$/.test(gap(text, prev, w)) && !NOT_NAME_WORDS.has(bare(w.lower))) {
+      const j = extendRun(text, words, i, noCase);
+      pushSpan(found, words, i, j, 45);
+      i = j;
+      continue;
+    }
+    // 2. Strong cue: "my name is Rubija", "call me višeslav", "Regards,\nJane Smith".
+    if (STRONG_CUE_RE.test(before) && !NOT_NAME_WORDS.has(bare(w.lower)) && /^\p{L}/u.test(w.text)) {
+      const lowerOk = !w.cap && /(?:name is|call me|called|named|name:|enw i yw)\s*$/.test(before);
+      if (w.cap || lowerOk || noCase) {
+        const j = extendRun(text, words, i, lowerOk || noCase);
+        if (!followedByOrgWord(text, words, j)) {
+          pushSpan(found, words, i, j, 45);
+          i = j;
+          continue;
+        }
+      }
+    }
+    const nameLike = isNameLike(w) || (noCase && isGiven(w.lower));
+    if (!nameLike) {
+      i++;
+      continue;
+    }
+    const j = extendRun(text, words, i, noCase);
+    const run = words.slice(i, j);
+    const len = run.filter((r) => !isInitialLetter(r)).length;
+    if (followedByOrgWord(text, words, j) || run.some((r) => ORG_PLACE_FOLLOWERS.has(bare(r.lower)))) {
+      i = j;
+      continue;
+    }
+    const given = run.some((r) => isGiven(r.lower));
+    const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(bare(r.lower)) && GIVEN_NAME_SET.has(bare(r.lower)));
+    const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
+    const weakCue = WEAK_CUE_RE.test(before) && !/(?:\bto|\bof|\bfrom|\band|\bis|\bwas|\bwith|\bby|\bmeet|\bmet)\s*$/.test(before);
+    const speech = SPEECH_AFTER_RE.test(after);
+    // Dialogue speaker at the start of a line: "Nicole: Remember me".
+    const speaker = len === 1 && /^\s*:/.test(after) && (i === 0 || /\n\s*$/.test(text.slice(0, w.start)));
+    const shaped =
+      len >= 2 &&
+      run.some((r) => SURNAME_MORPH_RE.test(bare(r.lower)) || NON_ASCII_LETTER_RE.test(r.text)) &&
+      !(w.initial && len === 2 && !given && !run[1]!.cap);
+    const multiUnknown = len >= 2 && !w.initial;
+    let accept = false;
+    if (given) accept = true;
+    else if (ambiguousGiven && len >= 2) accept = true;
+    else if (shaped || (multiUnknown && (/(?:\bby|\bwith|\bfrom|\band|\bto|\bof)\s*$/.test(before) || speech)))
+      accept = true;
+    else if ((weakCue || speech || speaker) && (!w.initial || speaker || weakCue)) accept = len >= 1;
+    if (accept) {
+      pushSpan(found, words, i, j, given || shaped ? 40 : 35);
+    }
+    i = j;
+  }
+  // Surnames and first names seen once in a full name count wherever they recur ("… than early Yefremova").
+  const known = new Set<string>();
+  for (const s of found) {
+    for (const part of text.slice(s.start, s.end).split(/\s+/)) {
+      const p = part.toLowerCase().replace(/\.$/, '');
+      if (p.length >= 3 && !NOT_NAME_WORDS.has(p)) known.add(p);
+    }
+  }
+  if (known.size > 0) {
+    const covered = (pos: number): boolean => found.some((s) => pos >= s.start && pos < s.end);
+    for (const w of words) {
+      if (covered(w.start)) continue;
+      if ((w.cap || noCase) && known.has(bare(w.lower))) found.push({ start: w.start, end: w.end, type: 'name', priority: 35 });
+    }
+  }
+  for (const s of found) out.push(s);
+}
