@@ -37,6 +37,9 @@ const SECONDARY_RE =
 const ADDRESS_CONTEXT =
   /(?:address|addr|lives? (?:at|on|in)|living (?:at|on)|located at|located on|resid\w+ (?:at|in)|moved? (?:to|into)|moving to|sent to|send (?:it |them )?to|deliver\w* to|post\w* to|meet (?:you |me )?at|office is at|offices are|is at|corner of|side of|drops? you off at|stop at|return to|ship\w* to|mail\w* to|cyfeiriad|byw (?:yn|ar))[^.!?]{0,20}$/;
 
+const ADDRESS_CUE_END = /(?:address(?: is)?:?|lives? (?:at|on|in)|at|to|is|of)\s*$/;
+const MILITARY_RE = /^(?:(?:USNS|USS|USCGC|USNV) [\p{L}][\p{L}\p{M}'’-]*(?: [\p{L}][\p{L}\p{M}'’-]*)?\n(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5})/iu;
+
 const WORD_RE = /[\p{L}][\p{L}\p{M}'’.-]*/uy;
 const NUMBER_RE = /\d{1,5}[A-Za-z]?\.?(?![\d])/y;
 const SPACE_RE = / {1,4}/y;
@@ -83,6 +86,36 @@ function normWord(word: string): string {
   return word.toLowerCase().replace(/[.,]$/, '');
 }
 
+const FUNCTION_WORDS = new Set(
+  'a an the at in on of to is was are and or for from with by it its this that my your his her our their i we you he she they there here where when which who as be been if so not no but'.split(
+    ' ',
+  ),
+);
+// Particles allowed inside continental street names ("Rua do Arenque", "Rue de Pologne", "Via della Pace").
+const STREET_PARTICLES = new Set('do da dos das de del della delle di du des la le los las el al y i van von der den'.split(' '));
+
+function streetWordOk(t: Token, allowLower: boolean): boolean {
+  const lw = normWord(t.text);
+  if (FUNCTION_WORDS.has(lw) && !STREET_PARTICLES.has(lw)) return false;
+  return isCap(t.text) || allowLower || STREET_PARTICLES.has(lw);
+}
+
+/** After a street core, takes a following "Name Type" street ("Koskikatu 25 Rott Crossroad"). Returns the new end. */
+function trailingTypedStreet(tokens: Token[], k: number): number {
+  let j = k;
+  let words = 0;
+  while (tokens[j]?.kind === 'word' && words < 4 && streetWordOk(tokens[j]!, false)) {
+    if (words > 0 && STREET_TYPES.has(normWord(tokens[j]!.text))) {
+      let end = j + 1;
+      while (tokens[end]?.kind === 'word' && STREET_TYPES.has(normWord(tokens[end]!.text))) end++;
+      return end;
+    }
+    j++;
+    words++;
+  }
+  return k;
+}
+
 /**
  * Finds the end of a street core starting at tokens[i]; returns the index after its last token or -1.
  * Accepted shapes: NUM words+ TYPE, NUM? PREFIX words+ NUM?, NUM? word(-suffix) NUM, NUM word+ NUM (building + street + number).
@@ -91,82 +124,89 @@ function matchStreet(tokens: Token[], i: number, strongContext: boolean): number
   let j = i;
   const leadingNumber = tokens[j]?.kind === 'num';
   if (leadingNumber) j++;
-  if (leadingNumber && tokens[j]?.kind === 'num') j++; // "1987 74 Diakou Street", "704 1436 Redbud Drive"
+  const doubleNumber = leadingNumber && tokens[j]?.kind === 'num';
+  if (doubleNumber) j++; // "1987 74 Diakou Street", "704 1436 Redbud Drive"
   const nameStart = j;
-  // Continental prefix: "Rua do Arenque 1634", "137 Avenue Teboulbi", "ul. Miła 53".
   const first = tokens[nameStart];
-  if (!first || first.kind !== 'word') return -1;
+  const allowLower = strongContext || leadingNumber;
+  if (!first || first.kind !== 'word' || !streetWordOk(first, allowLower)) return -1;
+  // Continental prefix: "Rua do Arenque 1634", "137 Avenue Teboulbi", "ul. Miła 53".
   if (STREET_PREFIXES.has(first.text.toLowerCase())) {
     let k = nameStart + 1;
     let words = 0;
-    while (tokens[k]?.kind === 'word' && words < 4) {
+    while (tokens[k]?.kind === 'word' && words < 4 && streetWordOk(tokens[k]!, true)) {
       k++;
       words++;
     }
     if (words === 0) return -1;
-    if (tokens[k]?.kind === 'num') return k + 1;
+    if (tokens[k]?.kind === 'num') {
+      k++;
+      if (tokens[k]?.kind === 'num') k++;
+      return trailingTypedStreet(tokens, k);
+    }
     return leadingNumber || strongContext ? k : -1;
   }
-  // Words up to a street type or a number.
+  // Words up to the last street type, or up to a number.
   let k = nameStart;
   let words = 0;
-  while (tokens[k]?.kind === 'word' && words < 5) {
-    const w = tokens[k]!.text;
-    const lw = normWord(w);
-    if (words > 0 && STREET_TYPES.has(lw)) {
-      // Allow a second type word: "Kishiev Squares", "Reuquén Extensions".
-      let end = k + 1;
-      if (tokens[end]?.kind === 'word' && STREET_TYPES.has(normWord(tokens[end]!.text))) end++;
-      if (tokens[end]?.kind === 'num' && !leadingNumber) end++;
-      return leadingNumber || strongContext ? end : -1;
-    }
-    if (!isCap(w) && !strongContext && !leadingNumber) return -1;
+  let typedEnd = -1;
+  while (tokens[k]?.kind === 'word' && words < 6 && streetWordOk(tokens[k]!, allowLower)) {
+    if (words > 0 && STREET_TYPES.has(normWord(tokens[k]!.text))) typedEnd = k + 1;
     k++;
     words++;
   }
   if (words === 0) return -1;
+  if (typedEnd > 0 && (leadingNumber || strongContext)) {
+    if (tokens[typedEnd]?.kind === 'num' && !leadingNumber) typedEnd++;
+    return typedEnd;
+  }
   const next = tokens[k];
-  if (next?.kind === 'num') {
+  if (next?.kind === 'num' && words <= 4) {
     const nameWords = tokens.slice(nameStart, k);
     const suffixed = nameWords.some((t) => STREET_SUFFIX_RE.test(t.text));
-    if (suffixed || leadingNumber || strongContext) return k + 1;
+    if (suffixed || leadingNumber || strongContext) return trailingTypedStreet(tokens, k + 1);
   }
+  // "9816 214 Pavlou Drandaki": building and street numbers before a capitalised name.
+  if (doubleNumber && words <= 3 && tokens.slice(nameStart, k).every((t) => isCap(t.text))) return k;
   return -1;
 }
 
-/** Extends an address over following lines: secondary unit, city, ", ST", "Country 12345", postcode lines. */
+const COUNTRY_LINE_RE =
+  /^(?:,\s*)?(?:united kingdom|uk|great britain|england|wales|scotland|northern ireland|ireland|united states(?: of america)?|usa|canada|australia|new zealand|south africa|france|germany|spain|portugal|italy|netherlands|belgium|luxembourg|switzerland|austria|denmark|norway|sweden|finland|iceland|greenland(?:er)?|estonia|latvia|lithuania|poland|czech republic|czechia|slovakia|hungary|slovenia|croatia|serbia|bosnia and herzegovina|montenegro|romania|bulgaria|greece|cyprus(?: \(greek\))?|turkey|ukraine|russia|brazil|argentina|uruguay|chile|mexico|tunisia|morocco|india|pakistan|bangladesh|china|japan|nigeria|ghana|kenya|somalia)$/i;
+
+/**
+ * Extends an address over following lines (secondary unit, city, ", ST", "Country 12345"). Lines after a line break
+ * are taken only when the block ends like an address (a postal code, a state, or a country); a blank line ends it.
+ */
 function extendAddress(text: string, end: number): number {
   let pos = end;
-  for (let lines = 0; lines < 5; lines++) {
+  let committed = end;
+  for (let lines = 0; lines < 6; lines++) {
     const rest = text.slice(pos, pos + 80);
-    const sep = /^(?:\s*,\s*|\n[ \t]*|[ \t]+)/.exec(rest);
+    const sep = /^(?:[ \t]*,[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*|[ \t]+)/.exec(rest);
     if (!sep) break;
+    const crossesLine = sep[0].includes('\n');
     const after = rest.slice(sep[0].length);
     const sec = SECONDARY_RE.exec(after);
     if (sec) {
       pos += sep[0].length + sec[0].length;
+      if (!crossesLine && pos - committed < 40 && committed === pos - sep[0].length - sec[0].length) committed = pos;
       continue;
     }
-    // Lines after a newline that look like "City", ", ST", "Country 12345", "CITY, ST 12345".
-    const newlineSep = sep[0].includes('\n') || sep[0].includes(',');
-    if (!newlineSep) break;
-    const line = /^(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}'’.-]*(?: [\p{L}\p{M}'’().-]+){0,3}|nan)(?:,? (?:[A-Z]{2}|nan))?(?: \d{3,5}(?:-\d{3,4})?)?(?=[ \t]*(?:\n|$|[?.!,]))/u.exec(
-      after,
-    );
-    if (!line || line[0].length === 0) break;
-    // Stop at a line that reads like a sentence (lower-case words) or a label ("Mobile: ...").
-    if (/[:@]/.test(line[0])) break;
-    const looksLikeLocality = /\d{3,5}$/.test(line[0]) || /^(?:,\s*)?[\p{Lu}\d]/u.test(line[0]);
-    if (!looksLikeLocality) break;
-    // A city line only counts when a later line (or this one) ends the address with a code or state.
-    const candidateEnd = pos + sep[0].length + line[0].length;
-    if (!/\d{3,5}$|, ?[A-Z]{2}$|nan$/.test(line[0])) {
-      const lookahead = text.slice(candidateEnd, candidateEnd + 60);
-      if (!/^\s*\n?\s*,?\s*(?:[A-Z]{2}\b|nan\b|[\p{L} ()]*\d{3,5}\b)/u.test(lookahead)) break;
-    }
-    pos = candidateEnd;
+    if (!crossesLine && !sep[0].includes(',')) break;
+    const line =
+      /^(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}'’.-]*(?: [\p{L}\p{M}'’().-]+){0,4}|nan)(?:,? (?:[A-Z]{2}|nan))?(?: \d{3,5}(?:-\d{3,4})?)?(?=[ \t]*(?:\n|$|[?.!,]))/u.exec(
+        after,
+      );
+    if (!line || line[0].length === 0 || /[:@]/.test(line[0])) break;
+    // A UK postcode is its own span, not part of the address line.
+    if (/^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/.test(line[0])) break;
+    pos += sep[0].length + line[0].length;
+    const l = line[0].replace(/^,\s*/, '');
+    if (/\d{3,5}(?:-\d{3,4})?$|(?:^|[, ])(?:[A-Z]{2}|nan)$/.test(l) || COUNTRY_LINE_RE.test(l)) committed = pos;
+    if (text.startsWith('\n\n', pos) || /^[ \t]*\n[ \t]*\n/.test(text.slice(pos, pos + 8))) break;
   }
-  return pos;
+  return committed;
 }
 
 export function findAddresses(text: string, out: PiiCandidate[]): void {
@@ -179,8 +219,16 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     const ch = text[start]!;
     const isDigit = ch >= '0' && ch <= '9';
     const lowerWord = !isDigit && ch === ch.toLowerCase();
-    const strongContext = ADDRESS_CONTEXT.test(textBefore(text, start, 60));
-    if (lowerWord && !strongContext) continue;
+    const before = textBefore(text, start, 60);
+    const strongContext = ADDRESS_CONTEXT.test(before);
+    // Lower-case street names ("255 hersnapvej 18") need the cue right before them.
+    if (lowerWord && !(strongContext && ADDRESS_CUE_END.test(before))) continue;
+    const military = MILITARY_RE.exec(text.slice(start, start + 60));
+    if (military) {
+      out.push({ start, end: start + military[0].length, type: 'address', priority: 68 });
+      lastEnd = start + military[0].length;
+      continue;
+    }
     const tokens = lineTokens(text, start, Math.min(text.length, start + 120));
     if (tokens.length < 2) continue;
     let endIdx = matchStreet(tokens, 0, strongContext);
@@ -190,27 +238,36 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
       const sec = SECONDARY_RE.exec(text.slice(start, start + 60));
       if (sec && /^(?:apt|apartment|suite|unit|flat|psc|po box|p\.o\. box)/i.test(sec[0]) && /\d/.test(sec[0])) {
         const end = extendAddress(text, start + sec[0].length);
-        out.push({ start, end, type: 'address', priority: 50 });
+        out.push({ start, end, type: 'address', priority: 68 });
         lastEnd = end;
       }
       continue;
     }
     const coreEnd = tokens[endIdx - 1]!.end;
     let end = extendAddress(text, coreEnd);
-    // "the corner of X 12 and Y Courts": keep both streets together.
-    const and = /^ and (?=\S)/.exec(text.slice(end, end + 5));
-    if (and && /corner of\s*$/.test(textBefore(text, start, 20))) {
-      const t2 = lineTokens(text, end + and[0].length, Math.min(text.length, end + 100));
-      const e2 = matchStreet(t2, 0, true);
-      if (e2 > 0) end = t2[e2 - 1]!.end;
-    }
-    // Trailing "." belongs to "u. 97." style numbers only when the next char ends the sentence.
+    // "the corner of X 12 and Y Courts": one span for both streets.
     let spanStart = start;
-    if (/corner of\s*$/.test(textBefore(text, start, 20))) {
-      const cornerAt = text.lastIndexOf('the corner of', start);
-      if (cornerAt >= 0 && start - cornerAt <= 15) spanStart = cornerAt;
+    const cornerAt = text.lastIndexOf('the corner of', start);
+    if (cornerAt >= 0 && /^the corner of\s*$/i.test(text.slice(cornerAt, start))) {
+      spanStart = cornerAt;
+      const and = /^(?: st\.?)? and (?=\S)/i.exec(text.slice(end, end + 9));
+      if (and) {
+        const t2 = lineTokens(text, end + and[0].length, Math.min(text.length, end + 100));
+        const e2 = matchStreet(t2, 0, true);
+        if (e2 > 0) end = t2[e2 - 1]!.end;
+        else if (t2.length > 0 && t2.length <= 4 && t2.every((t) => t.kind === 'word' && isCap(t.text))) {
+          end = t2[t2.length - 1]!.end;
+        }
+      }
     }
-    out.push({ start: spanStart, end, type: 'address', priority: 50 });
+    // A building number written before a street that has its own number ("20789 Allika 46", "17151 2450 Crown St")
+    // is a separate component of the address.
+    const core = tokens.slice(0, endIdx);
+    if (spanStart === start && core[0]?.kind === 'num' && core.slice(1).some((t) => t.kind === 'num') && core[1]) {
+      out.push({ start, end: core[0].end, type: 'address', priority: 68 });
+      spanStart = core[1].start;
+    }
+    out.push({ start: spanStart, end, type: 'address', priority: 68 });
     lastEnd = end;
   }
 }
