@@ -1,0 +1,460 @@
+import { DEFAULT_FEATURES, extractFeatures, type FeatureConfig, type HashedDoc, wordFeatureHash } from './features.ts';
+import {
+  bestF1Threshold,
+  decision,
+  fitDenseLogistic,
+  fitPlatt,
+  HashIndex,
+  logit,
+  platt,
+  rng,
+  type SparseRow,
+  shuffleInPlace,
+  tfidfRow,
+  trainBinarySvm,
+} from './linear.ts';
+
+/**
+ * A trained one-vs-rest linear model as plain JSON (arrays are base64 so a model is a few MB, not tens).
+ * `formatVersion` is the layout of this object; `version` is the caller's label for the model (e.g. "org-12/v7").
+ */
+export interface LinearModel {
+  kind: 'closeloop.linear-ovr';
+  formatVersion: 1;
+  task: 'themes' | 'sentiment';
+  version: string;
+  labels: string[];
+  features: FeatureConfig;
+  /** feature hashes (Uint32, base64), one per column */
+  vocab: string;
+  /** inverse document frequency per column (Float32, base64) */
+  idf: string;
+  /** weights quantised to Int16, column-major: weights[col * labels.length + label] (base64) */
+  weights: string;
+  /** per label: real weight = int16 × scale */
+  weightScale: number[];
+  bias: number[];
+  /** per label Platt [A, B] mapping the margin to a probability */
+  calibration: [number, number][];
+  /** per label probability threshold for a positive prediction, tuned on out-of-fold predictions */
+  thresholds: number[];
+  /**
+   * Second level (stacking): per label, a logistic regression over the logits of a few first-level labels
+   * (its own and the most correlated others), fitted on out-of-fold predictions; null = first level only.
+   */
+  stack: { inputs: number[][]; coef: number[][] } | null;
+  /** predict the best label when none passes its threshold (learned: every training item had a label) */
+  atLeastOne: boolean;
+  nTrain: number;
+  labelCounts: number[];
+}
+
+export type ThemeModel = LinearModel;
+
+export interface TrainOptions {
+  version?: string;
+  features?: Partial<FeatureConfig>;
+  /** SVM regularisation (higher fits harder); default 0.5 */
+  C?: number;
+  /** positive class weight = (negatives / positives) ^ balancePower, capped at 10; default 0.5 */
+  balancePower?: number;
+  /** inner folds for calibration and thresholds; default 3 (0 = no tuning, thresholds 0.5) */
+  innerFolds?: number;
+  /** features seen in fewer documents are dropped; default 2 (1 for fewer than 200 items) */
+  minDf?: number;
+  /** group key per example (e.g. respondent) kept within one inner fold */
+  groups?: (string | null)[];
+  seed?: number;
+  maxEpochs?: number;
+  /** scale features by naive-Bayes log-count ratios per label (NBSVM, Wang & Manning 2012); default true */
+  nbScale?: boolean;
+  /** smoothing of the NB ratios; default 2 */
+  nbAlpha?: number;
+  /** learn the second-level model over label outputs; default true */
+  stack?: boolean;
+  /** other labels each second-level model may look at; default 8 */
+  stackInputs?: number;
+}
+
+export interface TrainingExample {
+  text: string;
+  labels: string[];
+  question?: string | null;
+}
+
+interface Compiled {
+  index: HashIndex;
+  idf: Float32Array;
+  weights: Float32Array;
+  vocabHashes: Uint32Array;
+}
+
+const compiledCache = new WeakMap<LinearModel, Compiled>();
+
+function toBase64(arr: Uint32Array | Float32Array | Int16Array): string {
+  return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
+}
+
+function fromBase64<T extends Uint32Array | Float32Array | Int16Array>(s: string, Ctor: new (b: ArrayBuffer) => T): T {
+  const buf = Buffer.from(s, 'base64');
+  const copy = new ArrayBuffer(buf.byteLength);
+  new Uint8Array(copy).set(buf);
+  return new Ctor(copy);
+}
+
+function compile(model: LinearModel): Compiled {
+  const cached = compiledCache.get(model);
+  if (cached) return cached;
+  const vocabHashes = fromBase64(model.vocab, Uint32Array);
+  const idf = fromBase64(model.idf, Float32Array);
+  const q = fromBase64(model.weights, Int16Array);
+  const L = model.labels.length;
+  const weights = new Float32Array(q.length);
+  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * model.weightScale[i % L]!;
+  const compiled = { index: new HashIndex(vocabHashes), idf, weights, vocabHashes };
+  compiledCache.set(model, compiled);
+  return compiled;
+}
+
+/** Assigns each item to one of k folds, keeping items with the same group key together, sizes balanced. */
+export function assignFolds(n: number, k: number, groups: (string | null)[] | undefined, seed: number): Int32Array {
+  const unitOf = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = groups?.[i] ?? `\u0000${i}`;
+    const list = unitOf.get(key);
+    if (list) list.push(i);
+    else unitOf.set(key, [i]);
+  }
+  const units = [...unitOf.values()];
+  shuffleInPlace(units as unknown as number[], rng(seed));
+  const fold = new Int32Array(n);
+  const sizes = new Array<number>(k).fill(0);
+  for (const unit of units) {
+    let best = 0;
+    for (let f = 1; f < k; f++) if (sizes[f]! < sizes[best]!) best = f;
+    for (const i of unit) fold[i] = best;
+    sizes[best] = sizes[best]! + unit.length;
+  }
+  return fold;
+}
+
+interface PreparedData {
+  docs: HashedDoc[];
+  rows: SparseRow[];
+  index: HashIndex;
+  idf: Float32Array;
+  vocabHashes: Uint32Array;
+}
+
+function prepare(docs: HashedDoc[], minDf: number, charWeight: number): PreparedData {
+  const df = new Map<number, number>();
+  for (const d of docs) for (const h of d.hashes) df.set(h, (df.get(h) ?? 0) + 1);
+  const kept: number[] = [];
+  for (const [h, c] of df) if (c >= minDf) kept.push(h);
+  kept.sort((a, b) => a - b);
+  const vocabHashes = Uint32Array.from(kept);
+  const n = docs.length;
+  const idf = new Float32Array(kept.length);
+  for (let c = 0; c < kept.length; c++) idf[c] = Math.log((n + 1) / (df.get(kept[c]!)! + 1)) + 1;
+  const index = new HashIndex(vocabHashes);
+  const rows = docs.map((d) => tfidfRow(d.hashes, d.counts, index, idf, charWeight));
+  return { docs, rows, index, idf, vocabHashes };
+}
+
+interface FitResult {
+  w: Float64Array[];
+  bias: number[];
+}
+
+type FitOptions = Required<Pick<TrainOptions, 'C' | 'balancePower' | 'seed' | 'maxEpochs' | 'nbScale' | 'nbAlpha'>>;
+
+/** Log-count ratio r = log((α + f⁺)/|α + f⁺|₁) − log((α + f⁻)/|α + f⁻|₁) over binarised features. */
+function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number): Float64Array {
+  const p = new Float64Array(dim).fill(alpha);
+  const q = new Float64Array(dim).fill(alpha);
+  for (let i = 0; i < rows.length; i++) {
+    const target = y[i] ? p : q;
+    for (const c of rows[i]!.idx) target[c] = target[c]! + 1;
+  }
+  let sp = 0;
+  let sq = 0;
+  for (let c = 0; c < dim; c++) {
+    sp += p[c]!;
+    sq += q[c]!;
+  }
+  const r = new Float64Array(dim);
+  for (let c = 0; c < dim; c++) r[c] = Math.log(p[c]! / sp) - Math.log(q[c]! / sq);
+  return r;
+}
+
+function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOptions): FitResult {
+  const w: Float64Array[] = [];
+  const bias: number[] = [];
+  Y.forEach((y, l) => {
+    let pos = 0;
+    for (let i = 0; i < y.length; i++) pos += y[i]!;
+    const neg = y.length - pos;
+    const posWeight = pos === 0 ? 1 : Math.min(10, Math.max(1, (neg / pos) ** opts.balancePower));
+    const fit = trainBinarySvm(rows, y, dim, {
+      C: opts.C,
+      posWeight,
+      maxEpochs: opts.maxEpochs,
+      tolerance: 0.1,
+      seed: opts.seed + l,
+      featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha) : undefined,
+    });
+    w.push(fit.w);
+    bias.push(fit.bias);
+  });
+  return { w, bias };
+}
+
+/**
+ * Core trainer shared by themes and sentiment: hashed TF-IDF features, one L2-loss SVM per label,
+ * Platt calibration and per-label F1 thresholds from inner out-of-fold margins.
+ */
+export function trainLinearModel(
+  examples: TrainingExample[],
+  task: LinearModel['task'],
+  opts: TrainOptions = {},
+): { model: LinearModel; oofProbs: Float64Array[] | null } {
+  const features: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
+  const n = examples.length;
+  const labels = [...new Set(examples.flatMap((e) => e.labels))].sort();
+  const L = labels.length;
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const Y = labels.map(() => new Uint8Array(n));
+  examples.forEach((e, i) => {
+    for (const l of e.labels) Y[labelIndex.get(l)!]![i] = 1;
+  });
+  const fitOpts = {
+    C: opts.C ?? 0.5,
+    balancePower: opts.balancePower ?? 0.5,
+    seed: opts.seed ?? 1,
+    maxEpochs: opts.maxEpochs ?? 30,
+    nbScale: opts.nbScale ?? true,
+    nbAlpha: opts.nbAlpha ?? 2,
+  };
+  const docs = examples.map((e) => extractFeatures(e.text, e.question, features));
+  const data = prepare(docs, opts.minDf ?? (n < 200 ? 1 : 2), features.charWeight);
+  const dim = data.vocabHashes.length;
+
+  const innerFolds = n < 30 ? 0 : (opts.innerFolds ?? 3);
+  const calibration: [number, number][] = labels.map(() => [-2, 0]);
+  const thresholds = labels.map(() => 0.5);
+  let oofProbs: Float64Array[] | null = null;
+  let stack: LinearModel['stack'] = null;
+  if (innerFolds >= 2) {
+    const fold = assignFolds(n, innerFolds, opts.groups, fitOpts.seed + 7);
+    const oof = labels.map(() => new Float64Array(n));
+    for (let f = 0; f < innerFolds; f++) {
+      const trainIdx: number[] = [];
+      const testIdx: number[] = [];
+      for (let i = 0; i < n; i++) (fold[i] === f ? testIdx : trainIdx).push(i);
+      const fit = fitAll(
+        trainIdx.map((i) => data.rows[i]!),
+        Y.map((y) => Uint8Array.from(trainIdx, (i) => y[i]!)),
+        dim,
+        fitOpts,
+      );
+      for (let l = 0; l < L; l++) {
+        for (const i of testIdx) oof[l]![i] = decision(data.rows[i]!, fit.w[l]!, fit.bias[l]!);
+      }
+    }
+    oofProbs = [];
+    for (let l = 0; l < L; l++) {
+      calibration[l] = fitPlatt(oof[l]!, Y[l]!);
+      const probs = oof[l]!.map((s) => platt(s, calibration[l]!));
+      oofProbs.push(probs);
+      thresholds[l] = bestF1Threshold(probs, Y[l]!, 0.5);
+    }
+    if ((opts.stack ?? false) && L >= 2) {
+      stack = fitStack(oofProbs, Y, opts.stackInputs ?? 8);
+      oofProbs = applyStackAll(stack, oofProbs);
+      for (let l = 0; l < L; l++) thresholds[l] = bestF1Threshold(oofProbs[l]!, Y[l]!, 0.5);
+    }
+  }
+  const fit = fitAll(data.rows, Y, dim, fitOpts);
+  const weightScale: number[] = [];
+  const q = new Int16Array(dim * L);
+  for (let l = 0; l < L; l++) {
+    const w = fit.w[l]!;
+    let max = 0;
+    for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(w[c]!));
+    const scale = max > 0 ? max / 32767 : 1;
+    weightScale.push(scale);
+    for (let c = 0; c < dim; c++) q[c * L + l] = Math.round(w[c]! / scale);
+  }
+  const model: LinearModel = {
+    kind: 'closeloop.linear-ovr',
+    formatVersion: 1,
+    task,
+    version: opts.version ?? 'v1',
+    labels,
+    features,
+    vocab: toBase64(data.vocabHashes),
+    idf: toBase64(data.idf),
+    weights: toBase64(q),
+    weightScale,
+    bias: fit.bias,
+    calibration,
+    stack,
+    thresholds,
+    atLeastOne: n > 0 && examples.every((e) => e.labels.length > 0),
+    nTrain: n,
+    labelCounts: Y.map((y) => y.reduce((a, b) => a + b, 0)),
+  };
+  return { model, oofProbs };
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+function fitStack(probs: Float64Array[], Y: Uint8Array[], others: number): NonNullable<LinearModel['stack']> {
+  const logits = probs.map((p) => p.map(logit));
+  const inputs: number[][] = [];
+  const coef: number[][] = [];
+  for (let l = 0; l < Y.length; l++) {
+    const ranked = logits
+      .map((z, m) => ({ m, r: m === l ? Infinity : Math.abs(pearson(z, Y[l]!)) }))
+      .sort((a, b) => b.r - a.r)
+      .slice(0, others + 1)
+      .map((x) => x.m);
+    inputs.push(ranked);
+    coef.push([...fitDenseLogistic(ranked.map((m) => logits[m]!), Y[l]!, 1)]);
+  }
+  return { inputs, coef };
+}
+
+function applyStack(stack: NonNullable<LinearModel['stack']>, probs: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(stack.inputs.length);
+  for (let l = 0; l < stack.inputs.length; l++) {
+    const ins = stack.inputs[l]!;
+    const c = stack.coef[l]!;
+    let z = c[ins.length]!;
+    for (let j = 0; j < ins.length; j++) z += c[j]! * logit(probs[ins[j]!]!);
+    out[l] = 1 / (1 + Math.exp(-z));
+  }
+  return out;
+}
+
+function applyStackAll(stack: NonNullable<LinearModel['stack']>, probs: Float64Array[]): Float64Array[] {
+  const n = probs[0]?.length ?? 0;
+  const out = probs.map(() => new Float64Array(n));
+  const row = new Float64Array(probs.length);
+  for (let i = 0; i < n; i++) {
+    for (let l = 0; l < probs.length; l++) row[l] = probs[l]![i]!;
+    const s = applyStack(stack, row);
+    for (let l = 0; l < probs.length; l++) out[l]![i] = s[l]!;
+  }
+  return out;
+}
+
+/** Calibrated probability per label for one text. */
+export function scoreLinear(model: LinearModel, text: string, question?: string | null): Float64Array {
+  const c = compile(model);
+  const doc = extractFeatures(text, question, model.features);
+  const row = tfidfRow(doc.hashes, doc.counts, c.index, c.idf, model.features.charWeight);
+  const L = model.labels.length;
+  const margins = Float64Array.from(model.bias);
+  const W = c.weights;
+  for (let k = 0; k < row.idx.length; k++) {
+    const base = row.idx[k]! * L;
+    const v = row.val[k]!;
+    for (let l = 0; l < L; l++) margins[l] = margins[l]! + W[base + l]! * v;
+  }
+  for (let l = 0; l < L; l++) margins[l] = platt(margins[l]!, model.calibration[l]!);
+  return model.stack ? applyStack(model.stack, margins) : margins;
+}
+
+/** Labels whose probability passes the label's threshold (the best one if none does and the model learnt that every item has a label). */
+export function decideLabels(model: LinearModel, probs: ArrayLike<number>): string[] {
+  const out: string[] = [];
+  let best = -1;
+  let bestRatio = -Infinity;
+  for (let l = 0; l < model.labels.length; l++) {
+    const p = probs[l]!;
+    const thr = model.thresholds[l]!;
+    if (p >= thr) out.push(model.labels[l]!);
+    const ratio = p / thr;
+    if (ratio > bestRatio) {
+      bestRatio = ratio;
+      best = l;
+    }
+  }
+  if (out.length === 0 && model.atLeastOne && best >= 0) out.push(model.labels[best]!);
+  return out;
+}
+
+export function trainThemeModel(examples: TrainingExample[], opts: TrainOptions = {}): ThemeModel {
+  return trainLinearModel(examples, 'themes', opts).model;
+}
+
+export function predictThemes(
+  model: ThemeModel,
+  text: string,
+  question?: string | null,
+): { scores: Record<string, number>; predicted: string[] } {
+  const probs = scoreLinear(model, text, question);
+  const scores: Record<string, number> = {};
+  model.labels.forEach((l, i) => {
+    scores[l] = probs[i]!;
+  });
+  return { scores, predicted: decideLabels(model, probs) };
+}
+
+/** The words of the text that pushed a label up most (positive weight × presence), best first. */
+export function explainLabel(model: LinearModel, label: string, text: string, limit = 3): string[] {
+  const l = model.labels.indexOf(label);
+  if (l < 0) return [];
+  const c = compile(model);
+  const L = model.labels.length;
+  const doc = extractFeatures(text, null, { ...model.features, charMax: 0, question: false });
+  const seen = new Map<string, number>();
+  for (const tok of doc.tokens) {
+    if (tok.negated || seen.has(tok.word)) continue;
+    const col = c.index.get(wordFeatureHash(tok.stem));
+    if (col < 0) continue;
+    const contribution = c.weights[col * L + l]! * c.idf[col]!;
+    if (contribution > 0) seen.set(tok.word, contribution);
+  }
+  return [...seen.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([w]) => w);
+}
+
+/** Checks that a parsed JSON value has the shape of a model this code can use. */
+export function isLinearModel(value: unknown): value is LinearModel {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<LinearModel>;
+  return (
+    m.kind === 'closeloop.linear-ovr' &&
+    m.formatVersion === 1 &&
+    Array.isArray(m.labels) &&
+    typeof m.vocab === 'string' &&
+    typeof m.weights === 'string' &&
+    Array.isArray(m.thresholds) &&
+    m.thresholds.length === m.labels.length
+  );
+}

@@ -1,0 +1,178 @@
+import { lexiconValence, normaliseValence } from './lexicon.ts';
+import { type Token, tokenise } from './tokenise.ts';
+
+/** Which feature families a model extracts; stored in the model so prediction matches training. */
+export interface FeatureConfig {
+  wordNgrams: 1 | 2 | 3;
+  charMin: number;
+  charMax: number; // 0 disables character n-grams
+  question: boolean; // question text and question polarity as features, crossed with words
+  lengthBuckets: boolean;
+  /** share of a document vector's squared norm given to character n-grams (the rest to word features) */
+  charWeight: number;
+  /** sentiment-lexicon score buckets as features (crossed with the question polarity) */
+  lexicon?: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureConfig = {
+  wordNgrams: 2,
+  charMin: 3,
+  charMax: 5,
+  question: true,
+  lengthBuckets: true,
+  charWeight: 0.5,
+};
+
+// Namespace seeds keep the feature families apart in the one hashed space.
+const NS_WORD = 0x01000193;
+const NS_NEG = 0x02000193;
+const NS_BIGRAM = 0x03000193;
+const NS_TRIGRAM = 0x04000193;
+const NS_CHAR = 0x05000193;
+const NS_QUESTION = 0x06000193;
+const NS_QTYPE_WORD = 0x07000193;
+const NS_LENGTH = 0x08000193;
+const NS_QTYPE = 0x09000193;
+const NS_LEXICON = 0x0a000193;
+
+function hashString(seed: number, s: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+export type QuestionPolarity = 'improve' | 'good' | 'other' | 'none';
+
+const IMPROVE_RE = /\b(improve|better|worse|dissatisf|wrong|change|differently|disappoint|complain|problem|bad)/i;
+const GOOD_RE = /\b(good|well|like|best|satisf|enjoy|positive|happy|great)/i;
+
+/**
+ * What a survey question asks for, so that "Nothing." can mean praise (after "what could we do better?")
+ * or criticism (after "what was good?"). Derived from the question wording only.
+ */
+export function questionPolarity(question: string | null | undefined): QuestionPolarity {
+  if (!question) return 'none';
+  const q = question.slice(0, 300);
+  const improve = IMPROVE_RE.test(q);
+  const good = GOOD_RE.test(q.replace(/\bbetter\b/gi, ''));
+  if (improve && !good) return 'improve';
+  if (good && !improve) return 'good';
+  return 'other';
+}
+
+/** Hashed feature counts of one document: parallel arrays, sorted by hash, counts ≥ 1. */
+export interface HashedDoc {
+  hashes: Uint32Array;
+  counts: Float32Array;
+  tokens: Token[];
+}
+
+let buffer = new Uint32Array(4096);
+
+function push(pos: number, h: number): number {
+  if (pos >= buffer.length) {
+    const next = new Uint32Array(buffer.length * 2);
+    next.set(buffer);
+    buffer = next;
+  }
+  // Word-level features have an even hash, character n-grams an odd one, so that rows can weight the two blocks.
+  buffer[pos] = (h & 0xfffffffe) >>> 0;
+  return pos + 1;
+}
+
+function pushChar(pos: number, h: number): number {
+  if (pos >= buffer.length) {
+    const next = new Uint32Array(buffer.length * 2);
+    next.set(buffer);
+    buffer = next;
+  }
+  buffer[pos] = (h | 1) >>> 0;
+  return pos + 1;
+}
+
+function lengthBucket(n: number): number {
+  if (n <= 3) return n;
+  if (n <= 6) return 4;
+  if (n <= 12) return 5;
+  if (n <= 25) return 6;
+  if (n <= 60) return 7;
+  return 8;
+}
+
+/** Extracts the hashed features of a text (and its survey question) as sorted hash/count pairs. */
+export function extractFeatures(text: string, question: string | null | undefined, cfg: FeatureConfig): HashedDoc {
+  const tokens = tokenise(text);
+  let pos = 0;
+  const qPolarity = cfg.question ? questionPolarity(question) : 'none';
+  const qSeed = hashString(NS_QTYPE_WORD, qPolarity);
+  const nt = tokens.length;
+  const stemHashes = new Uint32Array(nt);
+  for (let t = 0; t < nt; t++) {
+    const tok = tokens[t]!;
+    const hs = hashString(NS_WORD, tok.stem);
+    stemHashes[t] = hs;
+    pos = push(pos, tok.negated ? mix(NS_NEG, hs) : hs);
+    if (qPolarity !== 'none') pos = push(pos, mix(qSeed, hs));
+    if (cfg.wordNgrams >= 2 && t > 0) pos = push(pos, mix(mix(NS_BIGRAM, stemHashes[t - 1]!), hs));
+    if (cfg.wordNgrams >= 3 && t > 1) {
+      pos = push(pos, mix(mix(mix(NS_TRIGRAM, stemHashes[t - 2]!), stemHashes[t - 1]!), hs));
+    }
+    if (cfg.charMax > 0) {
+      // character n-grams inside the padded word " word "
+      const w = tok.word;
+      const len = w.length + 2;
+      for (let s = 0; s + cfg.charMin <= len; s++) {
+        let h = NS_CHAR;
+        const stop = Math.min(len, s + cfg.charMax);
+        for (let e = s; e < stop; e++) {
+          const c = e === 0 || e === len - 1 ? 32 : w.charCodeAt(e - 1);
+          h = Math.imul(h ^ c, 0x01000193) >>> 0;
+          if (e - s + 1 >= cfg.charMin) pos = pushChar(pos, h);
+        }
+      }
+    }
+  }
+  if (cfg.question && question) {
+    pos = push(pos, hashString(NS_QUESTION, question.slice(0, 300).toLowerCase().trim()));
+    pos = push(pos, hashString(NS_QTYPE, qPolarity));
+  }
+  if (cfg.lexicon) {
+    const lex = lexiconValence(tokens);
+    const bucket = Math.round(normaliseValence(lex.sum) * 5);
+    const lexSeed = mix(NS_LEXICON, qSeed);
+    pos = push(pos, mix(NS_LEXICON, bucket));
+    pos = push(pos, mix(lexSeed, bucket));
+    pos = push(pos, mix(lexSeed, 100 + Math.min(4, Math.round(lex.positive))));
+    pos = push(pos, mix(lexSeed, 200 + Math.min(4, Math.round(lex.negative))));
+  }
+  if (cfg.lengthBuckets) pos = push(pos, mix(NS_LENGTH, lengthBucket(nt)));
+  if (nt === 0) pos = push(pos, NS_LENGTH); // an explicit "empty" feature
+  const sorted = buffer.subarray(0, pos).sort();
+  let unique = 0;
+  for (let i = 0; i < pos; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) unique++;
+  const hashes = new Uint32Array(unique);
+  const counts = new Float32Array(unique);
+  let u = -1;
+  for (let i = 0; i < pos; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      u++;
+      hashes[u] = sorted[i]!;
+    }
+    counts[u] = counts[u]! + 1;
+  }
+  return { hashes, counts, tokens };
+}
+
+/** Hash of a unigram stem feature, used to explain predictions by the words that drove them. */
+export function wordFeatureHash(stem: string): number {
+  return (hashString(NS_WORD, stem) & 0xfffffffe) >>> 0;
+}

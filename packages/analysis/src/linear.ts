@@ -1,0 +1,344 @@
+// Numeric core of the classifiers: a hash → column index, TF-IDF rows, an L2-loss linear SVM trained by
+// dual coordinate descent (Hsieh et al. 2008, as in liblinear), Platt calibration and F1 threshold search.
+
+export interface SparseRow {
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+/** Open-addressing map from a 32-bit feature hash to its column. */
+export class HashIndex {
+  readonly keys: Uint32Array;
+  readonly cols: Int32Array;
+  readonly mask: number;
+
+  constructor(hashes: Uint32Array) {
+    let size = 16;
+    while (size < hashes.length * 2) size *= 2;
+    this.keys = new Uint32Array(size);
+    this.cols = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (let c = 0; c < hashes.length; c++) {
+      const h = hashes[c]!;
+      let slot = Math.imul(h, 0x9e3779b1) & this.mask;
+      while (this.cols[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.keys[slot] = h;
+      this.cols[slot] = c;
+    }
+  }
+
+  get(h: number): number {
+    let slot = Math.imul(h, 0x9e3779b1) & this.mask;
+    for (;;) {
+      const c = this.cols[slot]!;
+      if (c === -1) return -1;
+      if (this.keys[slot] === h) return c;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
+/**
+ * Sublinear TF × IDF over known columns. Word features (even hash) and character n-grams (odd hash) are
+ * L2-normalised separately and weighted so that the character block carries `charWeight` of the squared norm.
+ */
+export function tfidfRow(
+  hashes: Uint32Array,
+  counts: Float32Array,
+  index: HashIndex,
+  idf: Float32Array,
+  charWeight = 0.5,
+): SparseRow {
+  const idx: number[] = [];
+  const val: number[] = [];
+  const isChar: boolean[] = [];
+  let normWord = 0;
+  let normChar = 0;
+  for (let i = 0; i < hashes.length; i++) {
+    const h = hashes[i]!;
+    const c = index.get(h);
+    if (c < 0) continue;
+    const v = (1 + Math.log(counts[i]!)) * idf[c]!;
+    idx.push(c);
+    val.push(v);
+    const ch = (h & 1) === 1;
+    isChar.push(ch);
+    if (ch) normChar += v * v;
+    else normWord += v * v;
+  }
+  const row: SparseRow = { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+  const wChar = normWord === 0 ? 1 : normChar === 0 ? 0 : charWeight;
+  const scaleWord = normWord > 0 ? Math.sqrt((1 - wChar) / normWord) : 0;
+  const scaleChar = normChar > 0 ? Math.sqrt(wChar / normChar) : 0;
+  for (let i = 0; i < row.val.length; i++) row.val[i] = row.val[i]! * (isChar[i] ? scaleChar : scaleWord);
+  return row;
+}
+
+/** Small deterministic PRNG (mulberry32) so that training is reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffleInPlace(arr: Int32Array | number[], rand: () => number): void {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = arr[i]!;
+    arr[i] = arr[j]!;
+    arr[j] = t;
+  }
+}
+
+export interface SvmOptions {
+  C: number;
+  /** Extra weight on positives: C+ = C × posWeight. */
+  posWeight: number;
+  maxEpochs: number;
+  tolerance: number;
+  seed: number;
+  /** per-column multiplier applied to the inputs (NB log-count ratios); the returned weights include it */
+  featureScale?: Float64Array;
+}
+
+/** Binary L2-regularised, L2-loss SVM in the dual. Returns weights (length dim) and bias. */
+export function trainBinarySvm(
+  rows: SparseRow[],
+  positive: Uint8Array,
+  dim: number,
+  opts: SvmOptions,
+): { w: Float64Array; bias: number } {
+  const n = rows.length;
+  const w = new Float64Array(dim);
+  let bias = 0;
+  const alpha = new Float64Array(n);
+  const diag = new Float64Array(n);
+  const qd = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    let xx = 1; // bias feature
+    for (let k = 0; k < row.val.length; k++) xx += row.val[k]! * row.val[k]!;
+    diag[i] = 0.5 / (positive[i] ? opts.C * opts.posWeight : opts.C);
+    qd[i] = xx + diag[i]!;
+  }
+  const scale = opts.featureScale;
+  if (scale) {
+    // Train on x ∘ r: scale the rows once, then fold r back into the returned weights.
+    rows = rows.map((row) => ({ idx: row.idx, val: row.val.map((v, k) => v * scale[row.idx[k]!]!) }));
+    for (let i = 0; i < n; i++) {
+      const row = rows[i]!;
+      let xx = 1;
+      for (let k = 0; k < row.val.length; k++) xx += row.val[k]! * row.val[k]!;
+      qd[i] = xx + diag[i]!;
+    }
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const rand = rng(opts.seed);
+  for (let epoch = 0; epoch < opts.maxEpochs; epoch++) {
+    shuffleInPlace(order, rand);
+    let maxPG = -Infinity;
+    let minPG = Infinity;
+    for (let o = 0; o < n; o++) {
+      const i = order[o]!;
+      const row = rows[i]!;
+      const idx = row.idx;
+      const val = row.val;
+      const y = positive[i] ? 1 : -1;
+      let dot = bias;
+      for (let k = 0; k < idx.length; k++) dot += w[idx[k]!]! * val[k]!;
+      const a = alpha[i]!;
+      const g = y * dot - 1 + a * diag[i]!;
+      const pg = a === 0 ? Math.min(g, 0) : g;
+      if (pg > maxPG) maxPG = pg;
+      if (pg < minPG) minPG = pg;
+      if (Math.abs(pg) > 1e-12) {
+        const next = Math.max(a - g / qd[i]!, 0);
+        const d = (next - a) * y;
+        alpha[i] = next;
+        for (let k = 0; k < idx.length; k++) w[idx[k]!]! += d * val[k]!;
+        bias += d;
+      }
+    }
+    if (maxPG - minPG < opts.tolerance) break;
+  }
+  if (scale) for (let c = 0; c < dim; c++) w[c] = w[c]! * scale[c]!;
+  return { w, bias };
+}
+
+export function decision(row: SparseRow, w: Float64Array | Float32Array, bias: number): number {
+  let s = bias;
+  for (let k = 0; k < row.idx.length; k++) s += w[row.idx[k]!]! * row.val[k]!;
+  return s;
+}
+
+/** Platt scaling: fits P(y=1|f) = 1 / (1 + exp(A f + B)) by Newton's method (Lin, Lin & Weng 2007). */
+export function fitPlatt(scores: ArrayLike<number>, positive: ArrayLike<number>): [number, number] {
+  const n = scores.length;
+  let prior1 = 0;
+  for (let i = 0; i < n; i++) if (positive[i]) prior1++;
+  const prior0 = n - prior1;
+  const hiTarget = (prior1 + 1) / (prior1 + 2);
+  const loTarget = 1 / (prior0 + 2);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = positive[i] ? hiTarget : loTarget;
+  let A = 0;
+  let B = Math.log((prior0 + 1) / (prior1 + 1));
+  const objective = (a: number, b: number): number => {
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = scores[i]! * a + b;
+      f += fApB >= 0 ? t[i]! * fApB + Math.log1p(Math.exp(-fApB)) : (t[i]! - 1) * fApB + Math.log1p(Math.exp(fApB));
+    }
+    return f;
+  };
+  let fval = objective(A, B);
+  for (let iter = 0; iter < 100; iter++) {
+    let h11 = 1e-12;
+    let h22 = 1e-12;
+    let h21 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    for (let i = 0; i < n; i++) {
+      const fApB = scores[i]! * A + B;
+      const p = fApB >= 0 ? Math.exp(-fApB) / (1 + Math.exp(-fApB)) : 1 / (1 + Math.exp(fApB));
+      const q = 1 - p;
+      const d2 = p * q;
+      h11 += scores[i]! * scores[i]! * d2;
+      h22 += d2;
+      h21 += scores[i]! * d2;
+      const d1 = t[i]! - p;
+      g1 += scores[i]! * d1;
+      g2 += d1;
+    }
+    if (Math.abs(g1) < 1e-5 && Math.abs(g2) < 1e-5) break;
+    const det = h11 * h22 - h21 * h21;
+    const dA = -(h22 * g1 - h21 * g2) / det;
+    const dB = -(-h21 * g1 + h11 * g2) / det;
+    const gd = g1 * dA + g2 * dB;
+    let step = 1;
+    let improved = false;
+    while (step >= 1e-10) {
+      const nA = A + step * dA;
+      const nB = B + step * dB;
+      const nf = objective(nA, nB);
+      if (nf < fval + 1e-4 * step * gd) {
+        A = nA;
+        B = nB;
+        fval = nf;
+        improved = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!improved) break;
+  }
+  return [A, B];
+}
+
+export function platt(score: number, ab: readonly [number, number]): number {
+  const z = score * ab[0] + ab[1];
+  return z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
+}
+
+/** The probability threshold that maximises F1 on (probability, truth) pairs; `fallback` with too few positives. */
+export function bestF1Threshold(probs: ArrayLike<number>, positive: ArrayLike<number>, fallback: number): number {
+  const n = probs.length;
+  let totalPos = 0;
+  for (let i = 0; i < n; i++) if (positive[i]) totalPos++;
+  if (totalPos < 3) return fallback;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b]! - probs[a]!);
+  let tp = 0;
+  let best = -1;
+  let bestThr = fallback;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    if (positive[i]) tp++;
+    const next = k + 1 < n ? probs[order[k + 1]!]! : 0;
+    if (next === probs[i]) continue; // only cut between distinct values
+    const f1 = (2 * tp) / (k + 1 + totalPos);
+    if (f1 > best) {
+      best = f1;
+      bestThr = (probs[i]! + next) / 2;
+    }
+  }
+  return Math.min(Math.max(bestThr, 0.02), 0.98);
+}
+
+/**
+ * L2-regularised logistic regression on a few dense inputs by Newton's method; returns [w..., bias].
+ * Used for the small second-level (stacking) models, so d is tiny and a dense solve is cheap.
+ */
+export function fitDenseLogistic(X: Float64Array[], y: ArrayLike<number>, lambda: number): Float64Array {
+  const n = y.length;
+  const d = X.length + 1;
+  const beta = new Float64Array(d);
+  const x = (j: number, i: number): number => (j === d - 1 ? 1 : X[j]![i]!);
+  for (let iter = 0; iter < 25; iter++) {
+    const g = new Float64Array(d);
+    const H = new Float64Array(d * d);
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += beta[j]! * x(j, i);
+      const p = 1 / (1 + Math.exp(-z));
+      const r = p - (y[i] ? 1 : 0);
+      const s = p * (1 - p);
+      for (let j = 0; j < d; j++) {
+        const xj = x(j, i);
+        g[j] = g[j]! + r * xj;
+        for (let k = 0; k <= j; k++) H[j * d + k] = H[j * d + k]! + s * xj * x(k, i);
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < j; k++) H[k * d + j] = H[j * d + k]!;
+      if (j < d - 1) {
+        g[j] = g[j]! + lambda * beta[j]!;
+        H[j * d + j] = H[j * d + j]! + lambda;
+      } else H[j * d + j] = H[j * d + j]! + 1e-6;
+    }
+    const step = solveSymmetric(H, g, d);
+    let maxStep = 0;
+    for (let j = 0; j < d; j++) {
+      beta[j] = beta[j]! - step[j]!;
+      maxStep = Math.max(maxStep, Math.abs(step[j]!));
+    }
+    if (maxStep < 1e-6) break;
+  }
+  return beta;
+}
+
+/** Solves H s = g for symmetric positive-definite H (Cholesky). */
+function solveSymmetric(H: Float64Array, g: Float64Array, d: number): Float64Array {
+  const Lm = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = H[i * d + j]!;
+      for (let k = 0; k < j; k++) sum -= Lm[i * d + k]! * Lm[j * d + k]!;
+      if (i === j) Lm[i * d + i] = Math.sqrt(Math.max(sum, 1e-12));
+      else Lm[i * d + j] = sum / Lm[j * d + j]!;
+    }
+  }
+  const z = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let sum = g[i]!;
+    for (let k = 0; k < i; k++) sum -= Lm[i * d + k]! * z[k]!;
+    z[i] = sum / Lm[i * d + i]!;
+  }
+  const s = new Float64Array(d);
+  for (let i = d - 1; i >= 0; i--) {
+    let sum = z[i]!;
+    for (let k = i + 1; k < d; k++) sum -= Lm[k * d + i]! * s[k]!;
+    s[i] = sum / Lm[i * d + i]!;
+  }
+  return s;
+}
+
+export function logit(p: number): number {
+  const q = Math.min(Math.max(p, 1e-4), 1 - 1e-4);
+  return Math.log(q / (1 - q));
+}

@@ -1,0 +1,167 @@
+import { stemmer } from 'stemmer';
+
+/** One word of a text: lower-cased surface form, Porter stem, and whether a negator governs it. */
+export interface Token {
+  word: string;
+  stem: string;
+  negated: boolean;
+  start: number;
+  end: number;
+}
+
+// Words that negate what follows, until a clause boundary or NEGATION_SPAN words.
+// Welsh: "dim" (no/not), "heb" (without), "nid"/"ddim" (not), "na"/"nad" (not, in clauses).
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'none',
+  'nobody',
+  'nothing',
+  'neither',
+  'nor',
+  'without',
+  'cannot',
+  'cant',
+  'dont',
+  'didnt',
+  'doesnt',
+  'isnt',
+  'wasnt',
+  'werent',
+  'arent',
+  'wont',
+  'wouldnt',
+  'couldnt',
+  'shouldnt',
+  'hasnt',
+  'havent',
+  'hadnt',
+  'aint',
+  'lack',
+  'dim',
+  'ddim',
+  'heb',
+  'nid',
+  'nad',
+]);
+// Words that end a negation scope even without punctuation.
+const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'except', 'yet', 'ond']);
+const NEGATION_SPAN = 4;
+
+const STEM_CACHE_LIMIT = 50_000;
+const stemCache = new Map<string, string>();
+
+/** Porter stem of a lower-case word, memoised (bounded) because the same words recur constantly. */
+export function stemWord(word: string): string {
+  const hit = stemCache.get(word);
+  if (hit !== undefined) return hit;
+  // The Porter stemmer is for English; it leaves short and non-Latin words alone anyway.
+  const stem = word.length <= 2 || word.length > 30 ? word : stemmer(word);
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(word, stem);
+  return stem;
+}
+
+function isWordChar(code: number): boolean {
+  // ASCII fast path, then any letter/number/mark outside ASCII.
+  if (code < 128) {
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  }
+  return code !== 0x2019 && code !== 0x2018 && code > 0xbf && !isSpaceOrPunct(code);
+}
+
+function isSpaceOrPunct(code: number): boolean {
+  // Common non-ASCII separators and punctuation: NBSP, general punctuation block, CJK/full-width punctuation.
+  return (
+    code === 0xa0 ||
+    (code >= 0x2000 && code <= 0x206f) ||
+    (code >= 0x3000 && code <= 0x303f) ||
+    (code >= 0xff00 && code <= 0xff0f) ||
+    code === 0xfeff ||
+    code === 0xfffd ||
+    (code >= 0xd800 && code <= 0xdfff)
+  );
+}
+
+function isClauseBoundary(code: number): boolean {
+  // . , ; : ! ? ( ) newline, and the Unicode full stops/commas used in other scripts
+  return (
+    code === 46 ||
+    code === 44 ||
+    code === 59 ||
+    code === 58 ||
+    code === 33 ||
+    code === 63 ||
+    code === 40 ||
+    code === 41 ||
+    code === 10 ||
+    code === 0x3002 ||
+    code === 0x060c ||
+    code === 0x06d4 ||
+    code === 0x061f
+  );
+}
+
+/**
+ * Splits text into lower-case word tokens with stems and negation marks. Apostrophes inside a word
+ * are dropped ("don't" → "dont") so contractions become single negators. Linear time, no regex.
+ */
+export function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  const n = text.length;
+  let negLeft = 0;
+  let i = 0;
+  while (i < n) {
+    let code = text.charCodeAt(i);
+    if (!isWordChar(code)) {
+      if (isClauseBoundary(code)) negLeft = 0;
+      i++;
+      continue;
+    }
+    const start = i;
+    let word = '';
+    let segStart = i;
+    while (i < n) {
+      code = text.charCodeAt(i);
+      if (isWordChar(code)) {
+        i++;
+        continue;
+      }
+      // apostrophe between word characters: keep joining ("don't", "patient's")
+      if ((code === 39 || code === 0x2019) && i + 1 < n && isWordChar(text.charCodeAt(i + 1)) && i > start) {
+        word += text.slice(segStart, i);
+        i++;
+        segStart = i;
+        continue;
+      }
+      break;
+    }
+    word = (word + text.slice(segStart, i)).toLowerCase();
+    if (word.length > 40) word = word.slice(0, 40);
+    if (SCOPE_BREAKERS.has(word)) negLeft = 0;
+    const negator = NEGATORS.has(word);
+    tokens.push({ word, stem: stemWord(word), negated: negLeft > 0, start, end: i });
+    if (negLeft > 0) negLeft--;
+    if (negator) negLeft = NEGATION_SPAN;
+  }
+  return tokens;
+}
+
+/** True when the word is a negator ("not", "never", "dim", …). */
+export function isNegator(word: string): boolean {
+  return NEGATORS.has(word);
+}
+
+/** Stems of a rule phrase, e.g. "Waiting times" → ["wait", "time"]. A trailing `*` on a word keeps it as a prefix. */
+export function phraseStems(phrase: string): string[] {
+  const out: string[] = [];
+  for (const raw of phrase.toLowerCase().split(/\s+/)) {
+    if (!raw) continue;
+    const prefix = raw.endsWith('*');
+    const cleaned = raw.replace(/[’']/g, '').replace(/[^\p{L}\p{N}]+/gu, '');
+    if (!cleaned) continue;
+    out.push(prefix ? `${cleaned}*` : stemWord(cleaned));
+  }
+  return out;
+}
