@@ -44,13 +44,17 @@ export function piiPlaceholder(type: PiiType): string {
 /** Keeps the best candidate of each overlapping group: higher priority first, then the longer span. */
 function resolve(candidates: PiiCandidate[]): PiiSpan[] {
   candidates.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: PiiSpan[] = [];
+  const kept: PiiCandidate[] = [];
   for (const c of candidates) {
     if (c.end <= c.start) continue;
     if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
-    kept.push({ start: c.start, end: c.end, type: c.type });
+    kept.push(c);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  const keptSet = new Set(kept);
+  return kept
+    .filter((c) => c.requires === undefined || keptSet.has(c.requires))
+    .map((c) => ({ start: c.start, end: c.end, type: c.type }))
+    .sort((a, b) => a.start - b.start);
 }
 
 /** Personal data in `text`: sorted, non-overlapping spans (JS string offsets, end exclusive). */

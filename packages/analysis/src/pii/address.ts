@@ -23,7 +23,7 @@ const STREET_PREFIXES = new Set(
     'rua rue avenida avda av. calle c/ via viale vicolo strada piazza piazzale corso largo plaza paseo rúa travessa ' +
     'carrer ul. ulica utca aleja al. allee platz rynek chaussee route chemin boulevard bd quai impasse allée cours ' +
     'praça praca estrada alameda ruta camino carretera str. strasse straße weg ulitsa prospekt bulevar calea strada ' +
-    'sokak sokağı cadde caddesi'
+    'sokak sokağı cadde caddesi heol ffordd stryd lôn rhodfa cilgant teras'
   ).split(' '),
 );
 
@@ -92,11 +92,15 @@ const FUNCTION_WORDS = new Set(
   ),
 );
 // Particles allowed inside continental street names ("Rua do Arenque", "Rue de Pologne", "Via della Pace").
-const STREET_PARTICLES = new Set('do da dos das de del della delle di du des la le los las el al y i van von der den'.split(' '));
+const STREET_PARTICLES = new Set("do da dos das de del della delle di du des la le los las el al y yr i van von der den".split(' '));
+
+const CALENDAR_RE =
+  /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|st|nd|rd|th|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|volunteers|times|pounds|percent|miles|km|kg)$/;
 
 function streetWordOk(t: Token, allowLower: boolean): boolean {
   const lw = normWord(t.text);
   if (FUNCTION_WORDS.has(lw) && !STREET_PARTICLES.has(lw)) return false;
+  if (CALENDAR_RE.test(lw) || /['’](?:d|s|m|ll|re|ve|t)$/.test(lw)) return false;
   return isCap(t.text) || allowLower || STREET_PARTICLES.has(lw);
 }
 
@@ -120,7 +124,7 @@ function trailingTypedStreet(tokens: Token[], k: number): number {
  * Finds the end of a street core starting at tokens[i]; returns the index after its last token or -1.
  * Accepted shapes: NUM words+ TYPE, NUM? PREFIX words+ NUM?, NUM? word(-suffix) NUM, NUM word+ NUM (building + street + number).
  */
-function matchStreet(tokens: Token[], i: number, strongContext: boolean): number {
+function matchStreet(tokens: Token[], i: number, strongContext: boolean, noCaseText = false): number {
   let j = i;
   const leadingNumber = tokens[j]?.kind === 'num';
   if (leadingNumber) j++;
@@ -128,8 +132,9 @@ function matchStreet(tokens: Token[], i: number, strongContext: boolean): number
   if (doubleNumber) j++; // "1987 74 Diakou Street", "704 1436 Redbud Drive"
   const nameStart = j;
   const first = tokens[nameStart];
-  const allowLower = strongContext || leadingNumber;
+  const allowLower = strongContext || noCaseText;
   if (!first || first.kind !== 'word' || !streetWordOk(first, allowLower)) return -1;
+  if (SECONDARY_ALONE_RE.test(first.text)) return -1;
   // Continental prefix: "Rua do Arenque 1634", "137 Avenue Teboulbi", "ul. Miła 53".
   if (STREET_PREFIXES.has(first.text.toLowerCase())) {
     let k = nameStart + 1;
@@ -167,7 +172,7 @@ function matchStreet(tokens: Token[], i: number, strongContext: boolean): number
     if (suffixed || leadingNumber || strongContext) return trailingTypedStreet(tokens, k + 1);
   }
   // "9816 214 Pavlou Drandaki": building and street numbers before a capitalised name.
-  if (doubleNumber && words <= 3 && tokens.slice(nameStart, k).every((t) => isCap(t.text))) return k;
+  if (doubleNumber && words <= 3 && tokens.slice(nameStart, k).every((t) => isCap(t.text) && t.text.length > 2)) return k;
   return -1;
 }
 
@@ -209,9 +214,12 @@ function extendAddress(text: string, end: number): number {
   return committed;
 }
 
+const SECONDARY_ALONE_RE = /^(?:apt|apartment|suite|unit|flat|psc|po box|p\.o\. box)\b/i;
+
 export function findAddresses(text: string, out: PiiCandidate[]): void {
-  // Candidate starts: each number or capitalised word at a token boundary.
-  const re = /(?<![\p{L}\p{M}\d'’.-])(?:\d{1,5}\b|[\p{L}])/gu;
+  // Candidate starts: each number or word at a token boundary.
+  const re = /(?<![\p{L}\p{M}\d'’.:/-])(?:\d{1,5}\b|[\p{L}])/gu;
+  const noCaseText = !/\p{Lu}/u.test(text);
   let lastEnd = 0;
   for (const m of text.matchAll(re)) {
     const start = m.index;
@@ -219,6 +227,7 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     const ch = text[start]!;
     const isDigit = ch >= '0' && ch <= '9';
     const lowerWord = !isDigit && ch === ch.toLowerCase();
+    if (lowerWord && !noCaseText) continue;
     const before = textBefore(text, start, 60);
     const strongContext = ADDRESS_CONTEXT.test(before);
     // Lower-case street names ("255 hersnapvej 18") need the cue right before them.
@@ -231,15 +240,26 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     }
     const tokens = lineTokens(text, start, Math.min(text.length, start + 120));
     if (tokens.length < 2) continue;
-    let endIdx = matchStreet(tokens, 0, strongContext);
-    if (endIdx < 0 && isDigit && tokens[1]?.kind === 'num') endIdx = matchStreet(tokens, 1, strongContext);
+    let endIdx = matchStreet(tokens, 0, strongContext, noCaseText);
+    if (endIdx < 0 && isDigit && tokens[1]?.kind === 'num') endIdx = matchStreet(tokens, 1, strongContext, noCaseText);
     if (endIdx < 0) {
-      // Secondary unit or military address alone ("Apt. 297", "PSC 0413, Box 8144 APO AA 42323").
+      // A secondary unit ("Apt. 297", "Flat 3,", "PSC 0413, Box 8144 APO AA 42323"), alone on its line, next to a
+      // street, or after an address cue.
       const sec = SECONDARY_RE.exec(text.slice(start, start + 60));
-      if (sec && /^(?:apt|apartment|suite|unit|flat|psc|po box|p\.o\. box)/i.test(sec[0]) && /\d/.test(sec[0])) {
-        const end = extendAddress(text, start + sec[0].length);
-        out.push({ start, end, type: 'address', priority: 68 });
-        lastEnd = end;
+      if (sec && SECONDARY_ALONE_RE.test(sec[0]) && /\d/.test(sec[0])) {
+        const secEnd = start + sec[0].length;
+        const gapAfter = /^,? ?/.exec(text.slice(secEnd, secEnd + 2))![0];
+        const t2 = lineTokens(text, secEnd + gapAfter.length, Math.min(text.length, secEnd + 120));
+        const e2 = t2.length > 1 ? matchStreet(t2, 0, true, noCaseText) : -1;
+        // On its own line, right under a line with a number (the street line of a multi-line address).
+        const lineStart = /\d[^\n]*\n[ \t>?*-]*$/.test(text.slice(Math.max(0, start - 60), start));
+        let end = -1;
+        if (e2 > 0 && gapAfter.includes(',')) end = extendAddress(text, t2[e2 - 1]!.end);
+        else if (lineStart || strongContext || e2 > 0 || /^ \d/.test(text.slice(secEnd, secEnd + 2))) end = extendAddress(text, secEnd);
+        if (end > 0) {
+          out.push({ start, end, type: 'address', priority: 68 });
+          lastEnd = end;
+        }
       }
       continue;
     }
@@ -253,7 +273,7 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
       const and = /^(?: st\.?)? and (?=\S)/i.exec(text.slice(end, end + 9));
       if (and) {
         const t2 = lineTokens(text, end + and[0].length, Math.min(text.length, end + 100));
-        const e2 = matchStreet(t2, 0, true);
+        const e2 = matchStreet(t2, 0, true, noCaseText);
         if (e2 > 0) end = t2[e2 - 1]!.end;
         else if (t2.length > 0 && t2.length <= 4 && t2.every((t) => t.kind === 'word' && isCap(t.text))) {
           end = t2[t2.length - 1]!.end;
@@ -263,11 +283,12 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     // A building number written before a street that has its own number ("20789 Allika 46", "17151 2450 Crown St")
     // is a separate component of the address.
     const core = tokens.slice(0, endIdx);
+    const main: PiiCandidate = { start: spanStart, end, type: 'address', priority: 68 };
     if (spanStart === start && core[0]?.kind === 'num' && core.slice(1).some((t) => t.kind === 'num') && core[1]) {
-      out.push({ start, end: core[0].end, type: 'address', priority: 68 });
-      spanStart = core[1].start;
+      out.push({ start, end: core[0].end, type: 'address', priority: 68, requires: main });
+      main.start = core[1].start;
     }
-    out.push({ start: spanStart, end, type: 'address', priority: 68 });
+    out.push(main);
     lastEnd = end;
   }
 }

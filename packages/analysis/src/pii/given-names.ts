@@ -112,4 +112,52 @@ export const AMBIGUOUS_GIVEN = new Set(
   ).split(' '),
 );
 
-export const GIVEN_NAME_SET: ReadonlySet<string> = new Set(GIVEN_NAMES.split(/\s+/).filter((n) => n.length > 0));
+
+
+// Common surnames (British, Irish, Welsh, South Asian, Polish, Hispanic, Portuguese, Italian, German, Nordic, Slavic).
+const SURNAMES = `
+smith jones williams taylor davies evans thomas roberts johnson lewis walker robinson wood thompson wright
+hughes edwards green hall lewis harris clarke clark patel jackson turner hill moore cooper ward morris king
+watson harrison morgan baker allen james phillips scott griffiths mitchell kelly anderson murphy price bennett
+parker richards cook shaw bailey collins owen rees lloyd powell jenkins pritchard howells parry bowen vaughan
+mason murray marshall stevens chapman matthews simpson ellis russell fletcher webb rogers gray grey dawson
+graham palmer holmes mills barnes knight lee butler barker gibson fisher stewart pearson hunt foster howard
+reynolds kennedy wells burns ryan o'brien o'connor o'neill mcdonald macdonald mcdowell mccullough maclean
+campbell fraser ross henderson paterson hamilton sutherland ahmed khan ali hussain shah begum akhtar iqbal
+rahman hossain islam uddin miah chowdhury singh kaur sharma gupta kumar mistry desai mehta joshi nair reddy
+nowak kowalski kowalska wisniewski wojcik kowalczyk kaminski lewandowski zielinski szymanski wozniak dabrowski
+kozlowski jankowski mazur kwiatkowski krawczyk piotrowski grabowski nowakowski pawlowski michalski adamska
+garcia martinez rodriguez lopez gonzalez hernandez perez sanchez ramirez torres flores rivera gomez diaz
+morales reyes cruz ortiz gutierrez chavez ramos ruiz alvarez castillo jimenez moreno romero herrera medina
+aguilar vargas castro salinas marrero portillo alcaraz montero ybarra mendoza silva santos oliveira souza
+pereira costa rodrigues ferreira almeida alves gomes lima carvalho ribeiro fernandes martins araujo rossi
+russo ferrari esposito bianchi romano colombo ricci marino greco bruno gallo conti rizzo lombardo moretti
+muller schmidt schneider fischer weber meyer wagner becker schulz hoffmann koch richter klein wolf neumann
+schwarz zimmermann hertzog herzog busch hansen jensen nielsen andersen petersen pedersen larsen christensen
+johansson karlsson nilsson eriksson larsson olsson persson svensson gustafsson lundberg nyberg holm berg
+virtanen korhonen nieminen makinen laine lahtinen ivanov smirnov kuznetsov popov sokolov petrov volkov
+novak novotny dvorak horak yilmaz kaya demir sahin celik nguyen tran chen wang zhang liu yang huang zhao wu
+zhou li kim park tanaka suzuki takahashi watanabe ito yamamoto nakamura kobayashi sato okafor okeke adeyemi
+mensah osei abdi farah warsame hassan mohamed ibrahim yusuf omar
+`;
+
+/** Surnames that are also everyday words or places; alone they are not taken as names. */
+export const AMBIGUOUS_SURNAMES = new Set(
+  'green hall hill wood king baker price bennett parker cook shaw knight lee butler barker fisher hunt wells burns ward mills brown white black bell young rose lane park mann key gray grey graham mason marshall turner walker banks'.split(
+    ' ',
+  ),
+);
+
+/** Lower case, diacritics removed: the form names are looked up in. */
+export function nameKey(word: string): string {
+  const lower = word.toLowerCase().replace(/’/g, "'");
+  return /[^\x00-\x7f]/.test(lower) ? lower.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l') : lower;
+}
+
+export const SURNAME_SET: ReadonlySet<string> = new Set(SURNAMES.split(/\s+/).filter((n) => n.length > 0));
+
+export const GIVEN_NAME_SET: ReadonlySet<string> = new Set(
+  GIVEN_NAMES.split(/\s+/)
+    .filter((n) => n.length > 0)
+    .map((n) => nameKey(n)),
+);

@@ -40,6 +40,10 @@ to cc bcc sent title
 god lord jesus christ allah
 english welsh cymraeg polish urdu arabic bengali punjabi gujarati somali french spanish portuguese romanian chinese
 amazon google facebook twitter instagram tiktok youtube microsoft apple netflix tesco asda sainsbury sainsbury's
+contact mob ref reference tel. email: phone: canolfan hamdden ysbyty llyfrgell cyngor ysgol parc heol ffordd stryd lôn
+sgwâr pont eglwys capel tafarn siop caerdydd abertawe casnewydd caerfyrddin llanelli merthyr pontypridd caerphilly
+barry penarth ely splott roath canton cathays grangetown llandaff rhondda neath port talbot bridgend llandudno
+rhyl wrexham gwynedd powys ceredigion pembrokeshire anglesey ynys môn bay
 ok thanks yes no not none nothing everything everyone someone anyone
 i'm i've i'd i'll we're we've they're it's that's there's don't can't won't didn't doesn't isn't wasn't
 `

@@ -1,4 +1,4 @@
-import { AMBIGUOUS_GIVEN, GIVEN_NAME_SET } from './given-names.ts';
+import { AMBIGUOUS_GIVEN, AMBIGUOUS_SURNAMES, GIVEN_NAME_SET, nameKey, SURNAME_SET } from './given-names.ts';
 import { NAME_PARTICLES, NAME_SUFFIXES, NOT_NAME_WORDS, ORG_PLACE_FOLLOWERS, TITLES } from './name-words.ts';
 import type { PiiCandidate } from './types.ts';
 
@@ -10,6 +10,10 @@ interface Word {
   cap: boolean;
   /** First word of a sentence or line, where capitals say nothing. */
   initial: boolean;
+  /** Lexicon key: lower case without diacritics or a trailing dot. */
+  key: string;
+  /** Written with a possessive "'s", which ends a name. */
+  possessive: boolean;
 }
 
 const WORD_RE = /[\p{L}][\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*\.?/gu;
@@ -19,7 +23,7 @@ const STRONG_CUE_RE =
   /(?:\bmy name is|\bname is|\bname's|\bname:|\bcall me|\bcalled|\bnamed|\bi am called|\bknown as|\bsigned|\bfrom:|\buser:|\bpatient:|\benw:|\bfy enw i yw|\benw i yw|\bdw i'n|\bchange it to|\bit to|\bunder the name|\bunder|\bregards,?|\bsincerely,?|\bthanks,|\bthank you,|\bcheers,|\bdiolch,|\bcofion,|\byn gywir,|\bbest wishes,?)\s*$/;
 const WEAK_CUE_RE =
   /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch|\bdiolch i|\bsays|\bsaid|\bexplained|\baccording to|\bby|\bwith|\bmeet|\bmet|\bto|\bof|\bfrom|\bnamed|\band|\bstarring|\bis|\bwas)\s*,?\s*$/;
-const SPEECH_AFTER_RE = /^(?:'s)?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|is|was|had|has|will|lives|moved|called)\b/;
+const SPEECH_AFTER_RE = /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
 const SURNAME_MORPH_RE =
   /(?:ov|ova|ová|ev|eva|ovich|evich|ovna|yev|yeva|in|ina|sky|ski|ska|ský|ská|wicz|icz|czyk|vić|vič|ić|escu|eanu|sson|sen|ssen|dóttir|dottir|poulos|akis|idis|oglu|oğlu|yan|ian|stein|berg|mann|ez|ini|elli|etti|ucci|ato|ano|aki|moto|mura|yama|kawa|shima|uchi|ishi|nen|lä|ainen|inen|aho|ek|ák|ás|ová|ovà|ič|ski|ius|ienė|aitė|ytė|ovas|dze|shvili|ishi|oto|ata|ani|ari|ovski|son)$/;
 const NON_ASCII_LETTER_RE = /[À-ɏ]/;
@@ -36,6 +40,8 @@ function tokenise(text: string): Word[] {
   const words: Word[] = [];
   for (const m of text.matchAll(WORD_RE)) {
     let t = m[0];
+    const possessive = /['’]s$/i.test(t) && t.length > 3;
+    if (possessive) t = t.slice(0, -2);
     // Keep the dot only on initials and abbreviations ("D.", "Dr."), not at sentence ends.
     if (t.endsWith('.') && t.length > 2 && !TITLES.has(t.slice(0, -1).toLowerCase())) t = t.slice(0, -1);
     const first = t[0]!;
@@ -46,6 +52,8 @@ function tokenise(text: string): Word[] {
       lower: t.toLowerCase().replace(/[’]/g, "'"),
       cap: first !== first.toLowerCase(),
       initial: isInitialPosition(text, m.index),
+      key: nameKey(t.endsWith('.') ? t.slice(0, -1) : t),
+      possessive,
     });
   }
   return words;
@@ -55,13 +63,16 @@ function bare(lower: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
-function isInitialLetter(w: Word): boolean {
-  return w.cap && /^\p{Lu}\.?$/u.test(w.text);
+function isInitialLetter(w: Word, allowLower = false): boolean {
+  return allowLower ? /^\p{L}\.?$/u.test(w.text) : w.cap && /^\p{Lu}\.?$/u.test(w.text);
 }
 
-function isGiven(lower: string): boolean {
-  const b = bare(lower);
-  return GIVEN_NAME_SET.has(b) && !AMBIGUOUS_GIVEN.has(b);
+function isGiven(w: Word): boolean {
+  return GIVEN_NAME_SET.has(w.key) && !AMBIGUOUS_GIVEN.has(w.key);
+}
+
+function isSurname(w: Word): boolean {
+  return SURNAME_SET.has(w.key) && !AMBIGUOUS_SURNAMES.has(w.key);
 }
 
 function isNameLike(w: Word): boolean {
@@ -69,7 +80,7 @@ function isNameLike(w: Word): boolean {
   const b = bare(w.lower);
   if (NOT_NAME_WORDS.has(b)) return false;
   // All-capital words of 2+ letters are acronyms or shouting ("NHS", "LONDON"), unless a known name.
-  if (w.text.length > 2 && w.text === w.text.toUpperCase() && !GIVEN_NAME_SET.has(b)) return false;
+  if (w.text.length > 2 && w.text === w.text.toUpperCase() && !GIVEN_NAME_SET.has(w.key)) return false;
   return true;
 }
 
@@ -80,13 +91,17 @@ function gap(text: string, a: Word, b: Word): string {
 /** Extends a name from word index i over following surname words, initials and particles. */
 function extendRun(text: string, words: Word[], i: number, allowLower: boolean): number {
   let j = i + 1;
+  if (words[i]!.possessive) return j;
   while (j < words.length && j - i < 4) {
     const w = words[j]!;
     const g = gap(text, words[j - 1]!, w);
     if (g !== ' ' && g !== '') break;
-    if (isInitialLetter(w) || isNameLike(w) || (allowLower && !NOT_NAME_WORDS.has(bare(w.lower)) && /^\p{L}+$/u.test(w.text))) {
+    const lowerOk =
+      allowLower && !NOT_NAME_WORDS.has(bare(w.lower)) && /^\p{L}+$/u.test(w.text) && !/(?:s|ed|ing|ly)$/.test(w.lower);
+    if (isInitialLetter(w, allowLower) || isNameLike(w) || lowerOk) {
       if (ORG_PLACE_FOLLOWERS.has(bare(w.lower))) break;
       j++;
+      if (w.possessive) break;
       continue;
     }
     if (NAME_PARTICLES.has(w.lower) && j + 1 < words.length && isNameLike(words[j + 1]!) && gap(text, w, words[j + 1]!) === ' ') {
@@ -129,7 +144,7 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     const before = text.slice(Math.max(0, w.start - 40), w.start).toLowerCase();
     const prev = words[i - 1];
     // 1. Title + name: "Dr. Kyle Kuefer", "Mrs Jones".
-    if (prev && TITLES.has(bare(prev.lower)) && prev.cap && (w.cap || noCase) && /^[ .]+$/.test(gap(text, prev, w)) && !NOT_NAME_WORDS.has(bare(w.lower))) {
+    if (prev && TITLES.has(bare(prev.lower)) && (prev.cap || prev.text.endsWith('.') || w.cap) && (w.cap || noCase) && /^[ .]+$/.test(gap(text, prev, w)) && !NOT_NAME_WORDS.has(bare(w.lower))) {
       const j = extendRun(text, words, i, noCase);
       pushSpan(found, words, i, j, 45);
       i = j;
@@ -147,7 +162,7 @@ export function findNames(text: string, out: PiiCandidate[]): void {
         }
       }
     }
-    const nameLike = isNameLike(w) || (noCase && isGiven(w.lower));
+    const nameLike = isNameLike(w) || (noCase && isGiven(w));
     if (!nameLike) {
       i++;
       continue;
@@ -159,8 +174,11 @@ export function findNames(text: string, out: PiiCandidate[]): void {
       i = j;
       continue;
     }
-    const given = run.some((r) => isGiven(r.lower));
-    const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(bare(r.lower)) && GIVEN_NAME_SET.has(bare(r.lower)));
+    const given = run.some((r) => isGiven(r)) || (len >= 2 && run.some((r) => isSurname(r))) || (len === 1 && isSurname(w) && !w.initial);
+    const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(r.key) && GIVEN_NAME_SET.has(r.key));
+    // A vocative: ", Mark!" at the end of a sentence.
+    const vocative =
+      len === 1 && ambiguousGiven && /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) && /^[!?.]/.test(text.slice(w.end, w.end + 1));
     const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
     const weakCue = WEAK_CUE_RE.test(before) && !/(?:\bto|\bof|\bfrom|\band|\bis|\bwas|\bwith|\bby|\bmeet|\bmet)\s*$/.test(before);
     const speech = SPEECH_AFTER_RE.test(after);
@@ -173,14 +191,35 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     const multiUnknown = len >= 2 && !w.initial;
     let accept = false;
     if (given) accept = true;
-    else if (ambiguousGiven && len >= 2) accept = true;
+    else if ((ambiguousGiven && len >= 2) || vocative) accept = true;
     else if (shaped || (multiUnknown && (/(?:\bby|\bwith|\bfrom|\band|\bto|\bof)\s*$/.test(before) || speech)))
       accept = true;
-    else if ((weakCue || speech || speaker) && (!w.initial || speaker || weakCue)) accept = len >= 1;
+    else if (weakCue || speech || speaker) accept = len >= 1;
     if (accept) {
       pushSpan(found, words, i, j, given || shaped ? 40 : 35);
     }
     i = j;
+  }
+  // Coordination: in "Kadiev and Adams" or "Gaetane, Hannah and Anthony" one name vouches for its neighbours.
+  const queue = found.slice();
+  const taken = (start: number, end: number): boolean => found.some((s) => start < s.end && s.start < end);
+  const acceptNeighbour = (start: number, word: string): void => {
+    const end = start + word.length;
+    if (taken(start, end) || NOT_NAME_WORDS.has(nameKey(word)) || ORG_PLACE_FOLLOWERS.has(nameKey(word))) return;
+    const span: PiiCandidate = { start, end, type: 'name', priority: 35 };
+    found.push(span);
+    queue.push(span);
+  };
+  const NEIGHBOUR_RIGHT = noCase ? /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{L}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u : /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{Lu}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u;
+  const NEIGHBOUR_LEFT = noCase ? /(?<![\p{L}\p{M}])(\p{L}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u : /(?<![\p{L}\p{M}]|\p{Lu}\p{L}*\s)(\p{Lu}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u;
+  for (let q = 0; q < queue.length && q < 50; q++) {
+    const s = queue[q]!;
+    if (/\s/.test(text.slice(s.start, s.end))) continue;
+    const right = NEIGHBOUR_RIGHT.exec(text.slice(s.end, s.end + 40));
+    if (right) acceptNeighbour(s.end + right[0].length - right[1]!.length, right[1]!.replace(/['’]s$/, ''));
+    const leftText = text.slice(Math.max(0, s.start - 40), s.start);
+    const left = NEIGHBOUR_LEFT.exec(leftText);
+    if (left) acceptNeighbour(s.start - leftText.length + left.index, left[1]!);
   }
   // Surnames and first names seen once in a full name count wherever they recur ("… than early Yefremova").
   const known = new Set<string>();

@@ -6,7 +6,8 @@ import type { PiiCandidate } from './types.ts';
 const P_CHECKSUM = 90;
 const P_STRONG = 80;
 const P_CONTEXT = 70;
-const P_PHONE = 60;
+// Above addresses (68): a phone number is never part of a street line.
+const P_PHONE = 69;
 
 const EMAIL_RE = /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b/g;
 
@@ -201,7 +202,7 @@ export function findZipCodes(text: string, out: PiiCandidate[]): void {
 }
 
 const PHONE_RE =
-  /(?<![\w+.\-/])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|001[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]\d{1,5}){0,5}(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?(?![\w]|[.,-]\d)/g;
+  /(?<![\w+.\-/])(?:(?:\+|00)\d{1,3}[ .-]?(?:\(0\)[ .-]?)?|001[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,11}(?:[ .-]\d{1,8}){0,5}(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?(?![\w]|[.,-]\d)/g;
 const DATE_SHAPE = /^(?:\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?)$/;
 
 /** Is the matched digit string shaped like a phone number even without a context word? */

@@ -25,4 +25,6 @@ export interface PiiSpan {
 /** A candidate before overlap resolution; higher priority wins a conflict. */
 export interface PiiCandidate extends PiiSpan {
   priority: number;
+  /** Another candidate this one only makes sense with (a building number before its street). */
+  requires?: PiiCandidate;
 }
