@@ -13,6 +13,7 @@ import {
   tfidfRow,
   trainBinarySvm,
 } from './linear.ts';
+import { type Token, tokenise } from './tokenise.ts';
 
 /**
  * A trained one-vs-rest linear model as plain JSON (arrays are base64 so a model is a few MB, not tens).
@@ -341,7 +342,13 @@ function fitStack(probs: Float64Array[], Y: Uint8Array[], others: number): NonNu
       .slice(0, others + 1)
       .map((x) => x.m);
     inputs.push(ranked);
-    coef.push([...fitDenseLogistic(ranked.map((m) => logits[m]!), Y[l]!, 1)]);
+    coef.push([
+      ...fitDenseLogistic(
+        ranked.map((m) => logits[m]!),
+        Y[l]!,
+        1,
+      ),
+    ]);
   }
   return { inputs, coef };
 }
@@ -424,14 +431,14 @@ export function predictThemes(
 }
 
 /** The words of the text that pushed a label up most (positive weight × presence), best first. */
-export function explainLabel(model: LinearModel, label: string, text: string, limit = 3): string[] {
+export function explainLabel(model: LinearModel, label: string, text: string | Token[], limit = 3): string[] {
   const l = model.labels.indexOf(label);
   if (l < 0) return [];
   const c = compile(model);
   const L = model.labels.length;
-  const doc = extractFeatures(text, null, { ...model.features, charMax: 0, question: false });
+  const tokens = typeof text === 'string' ? tokenise(text) : text;
   const seen = new Map<string, number>();
-  for (const tok of doc.tokens) {
+  for (const tok of tokens) {
     if (tok.negated || seen.has(tok.word)) continue;
     const col = c.index.get(wordFeatureHash(tok.stem));
     if (col < 0) continue;

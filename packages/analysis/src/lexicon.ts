@@ -1,51 +1,70 @@
 import type { Token } from './tokenise.ts';
 import { stemWord } from './tokenise.ts';
 
+function parsePairs(list: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of list.split(/\s+/)) {
+    const [word, value] = pair.split(':');
+    if (word && value) out[word] = Number(value);
+  }
+  return out;
+}
+
 // A small hand-written valence lexicon (-3 … +3) for feedback about services, in English and some Welsh.
 // Keys are words; they are matched on Porter stems so "waited", "waiting" and "waits" share an entry.
-const WORDS: Record<string, number> = {
-  // strongly positive
-  excellent: 3, outstanding: 3, superb: 3, brilliant: 3, fantastic: 3, amazing: 3, wonderful: 3, exceptional: 3,
-  perfect: 3, marvellous: 3, fabulous: 3, incredible: 3, faultless: 3, first_class: 3, ardderchog: 3, gwych: 3,
-  // positive
-  good: 2, great: 2.5, lovely: 2.5, nice: 2, pleasant: 2, kind: 2, caring: 2, helpful: 2, friendly: 2, polite: 2,
-  courteous: 2, professional: 1.5, efficient: 2, quick: 1.5, prompt: 1.5, fast: 1, clean: 1.5, comfortable: 1.5,
-  happy: 2, pleased: 2, satisfied: 1.5, thank: 1.5, thanks: 1.5, grateful: 2, appreciate: 2, appreciated: 2,
-  reassuring: 2, reassured: 2, supportive: 2, support: 1, attentive: 2, compassionate: 2.5, respectful: 2,
-  understanding: 1.5, patient: 0, calm: 1, easy: 1.5, smooth: 1.5, best: 2.5, better: 1, well: 1, love: 2.5,
-  loved: 2.5, enjoy: 2, enjoyed: 2, recommend: 2, impressed: 2, informative: 1.5, clear: 1, thorough: 1.5,
-  welcoming: 2, welcome: 1.5, safe: 1.5, positive: 1.5, fine: 1, ok: 0.5, okay: 0.5, reasonable: 0.5,
-  brill: 2.5, lush: 2, cheerful: 2, gentle: 2, listened: 1.5, delighted: 2.5, glad: 1.5,
-  tasty: 2, delicious: 2.5, fresh: 1, cosy: 1.5, cozy: 1.5, beautiful: 2, awesome: 3, fab: 2.5, spotless: 2.5,
-  da: 2, diolch: 1.5, hapus: 2, caredig: 2, cyfeillgar: 2,
-  // negative
-  bad: -2, poor: -2, rude: -2.5, unhelpful: -2, slow: -1.5, late: -1.5, delay: -1.5, delayed: -1.5, dirty: -2,
-  wait: -0.5, waiting: -0.5, waited: -0.5, long: -0.5, problem: -1.5, problems: -1.5, issue: -1, issues: -1,
-  difficult: -1.5, hard: -1, unable: -1, cancelled: -1.5, cancel: -1, lost: -1.5, wrong: -2, mistake: -2,
-  error: -1.5, confusing: -1.5, confused: -1.5, unclear: -1.5, lack: -1.5, lacking: -1.5, ignored: -2.5,
-  dismissive: -2.5, unprofessional: -2.5, disappointed: -2, disappointing: -2, frustrating: -2, frustrated: -2,
-  annoyed: -2, angry: -2.5, upset: -2, worried: -1.5, anxious: -1.5, scared: -1.5, unsafe: -2, pain: -1.5,
-  painful: -1.5, cold: -1, noisy: -1.5, noise: -1, smelly: -2, broken: -2, complaint: -1.5, complain: -1.5,
-  rushed: -1.5, uncaring: -2.5, impatient: -2, unfriendly: -2, worse: -2, worst: -3, never: -0.5,
-  shocking: -3, disgusting: -3, disgraceful: -3, appalling: -3, awful: -3, terrible: -3, horrible: -3,
-  dreadful: -3, atrocious: -3, useless: -2.5, pathetic: -2.5, incompetent: -2.5, unacceptable: -2.5,
-  horrendous: -3, neglect: -2.5, neglected: -2.5, abusive: -3, aggressive: -2.5, overcrowded: -1.5,
-  expensive: -1.5, overpriced: -2, bland: -1.5, stale: -1.5, tasteless: -2, mediocre: -1.5, filthy: -2.5,
-  ridiculous: -2, nightmare: -2.5, hate: -2.5, hated: -2.5, sad: -1.5, unhappy: -2, dissatisfied: -2,
-  gwael: -2, ofnadwy: -3, drwg: -2, araf: -1.5,
-};
+// Written as space-separated word:valence pairs so the list stays compact and easy to edit.
+const WORDS = parsePairs(
+  'excellent:3 outstanding:3 superb:3 brilliant:3 fantastic:3 amazing:3 wonderful:3 exceptional:3 ' +
+    'perfect:3 marvellous:3 fabulous:3 incredible:3 faultless:3 first_class:3 ardderchog:3 gwych:3 good:2 ' +
+    'great:2.5 lovely:2.5 nice:2 pleasant:2 kind:2 caring:2 helpful:2 friendly:2 polite:2 courteous:2 ' +
+    'professional:1.5 efficient:2 quick:1.5 prompt:1.5 fast:1 clean:1.5 comfortable:1.5 happy:2 pleased:2 ' +
+    'satisfied:1.5 thank:1.5 thanks:1.5 grateful:2 appreciate:2 appreciated:2 reassuring:2 reassured:2 ' +
+    'supportive:2 support:1 attentive:2 compassionate:2.5 respectful:2 understanding:1.5 patient:0 calm:1 ' +
+    'easy:1.5 smooth:1.5 best:2.5 better:1 well:1 love:2.5 loved:2.5 enjoy:2 enjoyed:2 recommend:2 ' +
+    'impressed:2 informative:1.5 clear:1 thorough:1.5 welcoming:2 welcome:1.5 safe:1.5 positive:1.5 ' +
+    'fine:1 ok:0.5 okay:0.5 reasonable:0.5 brill:2.5 lush:2 cheerful:2 gentle:2 listened:1.5 ' +
+    'delighted:2.5 glad:1.5 tasty:2 delicious:2.5 fresh:1 cosy:1.5 cozy:1.5 beautiful:2 awesome:3 fab:2.5 ' +
+    'spotless:2.5 da:2 diolch:1.5 hapus:2 caredig:2 cyfeillgar:2 bad:-2 poor:-2 rude:-2.5 unhelpful:-2 ' +
+    'slow:-1.5 late:-1.5 delay:-1.5 delayed:-1.5 dirty:-2 wait:-0.5 waiting:-0.5 waited:-0.5 long:-0.5 ' +
+    'problem:-1.5 problems:-1.5 issue:-1 issues:-1 difficult:-1.5 hard:-1 unable:-1 cancelled:-1.5 ' +
+    'cancel:-1 lost:-1.5 wrong:-2 mistake:-2 error:-1.5 confusing:-1.5 confused:-1.5 unclear:-1.5 ' +
+    'lack:-1.5 lacking:-1.5 ignored:-2.5 dismissive:-2.5 unprofessional:-2.5 disappointed:-2 ' +
+    'disappointing:-2 frustrating:-2 frustrated:-2 annoyed:-2 angry:-2.5 upset:-2 worried:-1.5 ' +
+    'anxious:-1.5 scared:-1.5 unsafe:-2 pain:-1.5 painful:-1.5 cold:-1 noisy:-1.5 noise:-1 smelly:-2 ' +
+    'broken:-2 complaint:-1.5 complain:-1.5 rushed:-1.5 uncaring:-2.5 impatient:-2 unfriendly:-2 worse:-2 ' +
+    'worst:-3 never:-0.5 shocking:-3 disgusting:-3 disgraceful:-3 appalling:-3 awful:-3 terrible:-3 ' +
+    'horrible:-3 dreadful:-3 atrocious:-3 useless:-2.5 pathetic:-2.5 incompetent:-2.5 unacceptable:-2.5 ' +
+    'horrendous:-3 neglect:-2.5 neglected:-2.5 abusive:-3 aggressive:-2.5 overcrowded:-1.5 expensive:-1.5 ' +
+    'overpriced:-2 bland:-1.5 stale:-1.5 tasteless:-2 mediocre:-1.5 filthy:-2.5 ridiculous:-2 ' +
+    'nightmare:-2.5 hate:-2.5 hated:-2.5 sad:-1.5 unhappy:-2 dissatisfied:-2 gwael:-2 ofnadwy:-3 drwg:-2 ' +
+    'araf:-1.5',
+);
 
 // Phrases that read as one sentiment unit, checked on stem bigrams.
 const PHRASES: Record<string, number> = {
-  'could not fault': 3, 'cannot fault': 3, 'couldnt fault': 3, 'no complaints': 2, 'nothing to improve': 2,
-  'keep it up': 2, 'well done': 2.5, 'above and beyond': 3, 'thank you': 2, 'too long': -2, 'waste of time': -2.5,
-  'not happy': -2, 'no one': -1, 'took ages': -2, 'on time': 1.5, 'no problem': 1.5, 'no problems': 1.5,
+  'could not fault': 3,
+  'cannot fault': 3,
+  'couldnt fault': 3,
+  'no complaints': 2,
+  'nothing to improve': 2,
+  'keep it up': 2,
+  'well done': 2.5,
+  'above and beyond': 3,
+  'thank you': 2,
+  'too long': -2,
+  'waste of time': -2.5,
+  'not happy': -2,
+  'no one': -1,
+  'took ages': -2,
+  'on time': 1.5,
+  'no problem': 1.5,
+  'no problems': 1.5,
 };
 
-const INTENSIFIERS: Record<string, number> = {
-  very: 1.3, really: 1.3, extremely: 1.5, so: 1.2, absolutely: 1.5, totally: 1.3, incredibly: 1.5, most: 1.2,
-  truly: 1.3, quite: 0.9, fairly: 0.8, slightly: 0.6, bit: 0.7, little: 0.8, iawn: 1.3,
-};
+const INTENSIFIERS = parsePairs(
+  'very:1.3 really:1.3 extremely:1.5 so:1.2 absolutely:1.5 totally:1.3 incredibly:1.5 most:1.2 truly:1.3 ' +
+    'quite:0.9 fairly:0.8 slightly:0.6 bit:0.7 little:0.8 iawn:1.3',
+);
 
 const stemValence = new Map<string, number>();
 for (const [w, v] of Object.entries(WORDS)) {
@@ -83,7 +102,7 @@ export function lexiconValence(tokens: Token[]): { sum: number; positive: number
     }
     let v = 0;
     const phrase = phraseValence.get(tok.stem);
-    if (phrase && phrase.stems.every((s, k) => tokens[i + k]?.stem === s)) {
+    if (phrase?.stems.every((s, k) => tokens[i + k]?.stem === s)) {
       v = phrase.v;
       i += phrase.stems.length - 1;
     } else {

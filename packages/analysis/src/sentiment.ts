@@ -105,10 +105,7 @@ export interface SentimentExample {
 }
 
 /** Trains a sentiment model from labelled items (e.g. staff-confirmed sentiment). */
-export function trainSentimentModel(
-  examples: SentimentExample[],
-  opts: TrainOptions = {},
-): SentimentModel {
+export function trainSentimentModel(examples: SentimentExample[], opts: TrainOptions = {}): SentimentModel {
   const { model, oofProbs } = trainLinearModel(
     examples.map((e) => ({ text: e.text, question: e.question, labels: [e.sentiment] })),
     'sentiment',

@@ -1,0 +1,116 @@
+import { compileRules } from './rules.ts';
+import type { ThemeDef } from './taxonomy.ts';
+import { isNegator, tokenise } from './tokenise.ts';
+
+export interface EmergingTopic {
+  /** the term as people wrote it most often (a word or a two-word phrase) */
+  term: string;
+  /** log2 of the rise in document rate, recent vs baseline, times √count: higher = more clearly emerging */
+  score: number;
+  /** recent items mentioning it */
+  count: number;
+  exampleIds: string[];
+}
+
+export interface EmergingOptions {
+  /** recent items a term needs; default 3 */
+  minCount?: number;
+  /** smallest rise in document rate (recent / baseline, smoothed); default 3 */
+  minRatio?: number;
+  maxTopics?: number;
+  maxExamples?: number;
+}
+
+const STOPWORDS = new Set(
+  (
+    'a an the and or but if then so to of in on at by for with from as is are was were be been being am it its ' +
+    'this that these those there here i me my we our you your he she him her they them their what which who whom ' +
+    'when where why how all any both each few more most other some such only own same than too very can will ' +
+    'just should now do does did done have has had having would could also get got go went about into over after ' +
+    'before again further once up down out off under until while during through because very really much many ' +
+    'thing things one two im ive dont didnt its lot lots yes ok okay please thank thanks still even back well ' +
+    'yr y a ac i o yn ar am gan ei eu ni chi fe hi nhw mae oedd bod wedi yw roedd hefyd ond neu'
+  ).split(' '),
+);
+
+function candidate(word: string): boolean {
+  return word.length >= 3 && !STOPWORDS.has(word) && !isNegator(word) && !/^\d+$/.test(word);
+}
+
+interface TermStats {
+  recent: number;
+  baseline: number;
+  surfaces: Map<string, number>;
+  examples: string[];
+  stems: string[];
+}
+
+/**
+ * Terms and two-word phrases whose share of items rose in `recent` compared with `baseline` and that no
+ * theme's include/force rule mentions: candidates for a new theme, each with example item ids.
+ */
+export function detectEmergingTopics(
+  recent: { id: string; text: string }[],
+  baseline: { id: string; text: string }[],
+  taxonomy: ThemeDef[],
+  opts: EmergingOptions = {},
+): EmergingTopic[] {
+  const minCount = opts.minCount ?? 3;
+  const minRatio = opts.minRatio ?? 3;
+  const maxExamples = opts.maxExamples ?? 5;
+  const covered = compileRules(taxonomy).coveredStems;
+  const stats = new Map<string, TermStats>();
+  const count = (items: { id: string; text: string }[], isRecent: boolean) => {
+    for (const item of items) {
+      const tokens = tokenise(String(item.text ?? '').slice(0, 20_000));
+      const seen = new Set<string>();
+      const note = (key: string, surface: string, stems: string[]) => {
+        if (seen.has(key)) return;
+        seen.add(key);
+        let s = stats.get(key);
+        if (!s) {
+          s = { recent: 0, baseline: 0, surfaces: new Map(), examples: [], stems };
+          stats.set(key, s);
+        }
+        if (isRecent) {
+          s.recent++;
+          s.surfaces.set(surface, (s.surfaces.get(surface) ?? 0) + 1);
+          if (s.examples.length < maxExamples) s.examples.push(item.id);
+        } else s.baseline++;
+      };
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (!candidate(t.word)) continue;
+        note(t.stem, t.word, [t.stem]);
+        const next = tokens[i + 1];
+        if (next && candidate(next.word)) note(`${t.stem} ${next.stem}`, `${t.word} ${next.word}`, [t.stem, next.stem]);
+      }
+    }
+  };
+  count(recent, true);
+  count(baseline, false);
+  const R = recent.length;
+  const B = baseline.length;
+  const found: (EmergingTopic & { stems: string[] })[] = [];
+  for (const s of stats.values()) {
+    if (s.recent < minCount) continue;
+    if (s.stems.some((stem) => covered.has(stem))) continue;
+    const ratio = (s.recent + 0.5) / (R + 1) / ((s.baseline + 0.5) / (B + 1));
+    if (ratio < minRatio) continue;
+    const term = [...s.surfaces.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    found.push({
+      term,
+      score: Math.log2(ratio) * Math.sqrt(s.recent),
+      count: s.recent,
+      exampleIds: s.examples,
+      stems: s.stems,
+    });
+  }
+  found.sort((a, b) => b.score - a.score || b.count - a.count || a.term.localeCompare(b.term));
+  // A word that mostly appears inside a rising phrase is the same topic: keep the phrase only.
+  const phrases = found.filter((f) => f.stems.length > 1);
+  const result = found.filter(
+    (f) => f.stems.length > 1 || !phrases.some((p) => p.stems.includes(f.stems[0]!) && p.count * 1.25 >= f.count),
+  );
+  return result.slice(0, opts.maxTopics ?? 20).map(({ stems: _stems, ...topic }) => topic);
+}

@@ -1,0 +1,55 @@
+export {
+  assignFolds,
+  decideLabels,
+  explainLabel,
+  isLinearModel,
+  type LinearModel,
+  predictThemes,
+  scoreLinear,
+  type ThemeModel,
+  type TrainingExample,
+  type TrainOptions,
+  trainLinearModel,
+  trainThemeModel,
+} from './classifier.ts';
+export { detectEmergingTopics, type EmergingOptions, type EmergingTopic } from './emerging.ts';
+export {
+  type ClassificationReport,
+  classificationMetrics,
+  crossValidate,
+  groupKeys,
+  kFoldAssignments,
+  type LabelMetrics,
+  type MultiLabelReport,
+  multiLabelMetrics,
+} from './eval.ts';
+export { DEFAULT_FEATURES, type FeatureConfig, questionPolarity } from './features.ts';
+export { detectLanguage, type LanguageGuess } from './language.ts';
+export { normalise } from './normalise.ts';
+export { detectPii, type PiiSpan, type PiiType, piiPlaceholder, redactPii } from './pii.ts';
+export * from './pii-eval.ts';
+export {
+  type Analyser,
+  type AnalyserOptions,
+  type AnalysisInput,
+  type AnalysisResult,
+  createAnalyser,
+  type ThemeHit,
+} from './pipeline.ts';
+export { type CompiledRules, compileRules, matchRules, matchThemeRules, type RuleMatch } from './rules.ts';
+export {
+  analyseSentiment,
+  classFromFivePoint,
+  classOfScore,
+  fivePointFromClass,
+  lexiconSentiment,
+  predictSentiment,
+  SENTIMENT_CLASSES,
+  type Sentiment,
+  type SentimentClass,
+  type SentimentExample,
+  type SentimentModel,
+  trainSentimentModel,
+} from './sentiment.ts';
+export { defaultTaxonomy, type ThemeDef } from './taxonomy.ts';
+export { isNegator, phraseStems, stemWord, type Token, tokenise } from './tokenise.ts';

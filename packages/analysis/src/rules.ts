@@ -1,0 +1,117 @@
+import type { ThemeDef } from './taxonomy.ts';
+import { phraseStems, type Token, tokenise } from './tokenise.ts';
+
+interface Phrase {
+  stems: string[];
+  kind: 'include' | 'exclude' | 'force';
+  themeKey: string;
+}
+
+/** A taxonomy's rules indexed by the first stem of each phrase, ready to match many texts. */
+export interface CompiledRules {
+  byFirstStem: Map<string, Phrase[]>;
+  prefixFirst: Phrase[];
+  /** every stem an include/force rule mentions (for emerging-topic coverage checks) */
+  coveredStems: Set<string>;
+}
+
+export interface RuleMatch {
+  key: string;
+  /** the words of the text that matched include or force phrases: the explanation shown to staff */
+  terms: string[];
+  forced: boolean;
+  vetoed: boolean;
+  /** include phrases that matched only under negation ("not dirty"), which do not tag the theme */
+  negatedTerms: string[];
+}
+
+export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
+  const byFirstStem = new Map<string, Phrase[]>();
+  const prefixFirst: Phrase[] = [];
+  const coveredStems = new Set<string>();
+  for (const theme of taxonomy) {
+    const groups: [Phrase['kind'], string[] | undefined][] = [
+      ['include', theme.rules?.include],
+      ['exclude', theme.rules?.exclude],
+      ['force', theme.rules?.force],
+    ];
+    for (const [kind, phrases] of groups) {
+      for (const text of phrases ?? []) {
+        const stems = phraseStems(text);
+        if (stems.length === 0) continue;
+        const phrase: Phrase = { stems, kind, themeKey: theme.key };
+        if (kind !== 'exclude') for (const s of stems) coveredStems.add(s.replace(/\*$/, ''));
+        const first = stems[0]!;
+        if (first.endsWith('*')) prefixFirst.push(phrase);
+        else {
+          const list = byFirstStem.get(first);
+          if (list) list.push(phrase);
+          else byFirstStem.set(first, [phrase]);
+        }
+      }
+    }
+  }
+  return { byFirstStem, prefixFirst, coveredStems };
+}
+
+function stemMatches(pattern: string, tok: Token): boolean {
+  if (pattern.endsWith('*')) return tok.word.startsWith(pattern.slice(0, -1));
+  return tok.stem === pattern;
+}
+
+function matchAt(tokens: Token[], i: number, stems: string[]): boolean {
+  if (i + stems.length > tokens.length) return false;
+  for (let k = 0; k < stems.length; k++) if (!stemMatches(stems[k]!, tokens[i + k]!)) return false;
+  return true;
+}
+
+/**
+ * Matches every rule phrase against the tokens of a text. A phrase whose first word is under negation
+ * ("no problem with parking", "not dirty") neither tags nor vetoes; it is reported in `negatedTerms`.
+ */
+export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
+  const out = new Map<string, RuleMatch>();
+  const get = (key: string): RuleMatch => {
+    let m = out.get(key);
+    if (!m) {
+      m = { key, terms: [], forced: false, vetoed: false, negatedTerms: [] };
+      out.set(key, m);
+    }
+    return m;
+  };
+  const consider = (phrase: Phrase, i: number) => {
+    if (!matchAt(tokens, i, phrase.stems)) return;
+    const words = tokens
+      .slice(i, i + phrase.stems.length)
+      .map((t) => t.word)
+      .join(' ');
+    const m = get(phrase.themeKey);
+    if (tokens[i]!.negated) {
+      if (phrase.kind !== 'exclude' && !m.negatedTerms.includes(words)) m.negatedTerms.push(words);
+      return;
+    }
+    if (phrase.kind === 'exclude') m.vetoed = true;
+    else {
+      if (phrase.kind === 'force') m.forced = true;
+      if (!m.terms.includes(words)) m.terms.push(words);
+    }
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const list = rules.byFirstStem.get(tokens[i]!.stem);
+    if (list) for (const phrase of list) consider(phrase, i);
+    for (const phrase of rules.prefixFirst) consider(phrase, i);
+  }
+  return [...out.values()];
+}
+
+const compiledCache = new WeakMap<ThemeDef[], CompiledRules>();
+
+/** Convenience: compile (cached per taxonomy array) and match a raw text. */
+export function matchThemeRules(taxonomy: ThemeDef[], text: string): RuleMatch[] {
+  let compiled = compiledCache.get(taxonomy);
+  if (!compiled) {
+    compiled = compileRules(taxonomy);
+    compiledCache.set(taxonomy, compiled);
+  }
+  return matchRules(compiled, tokenise(text));
+}

@@ -1,0 +1,301 @@
+/**
+ * A theme of an organisation's taxonomy. Rules are phrases of consecutive words matched on Porter stems
+ * ("waiting times" matches "waiting time" and "waited times"), case-insensitive:
+ * - include: any match tags the theme (source 'rule'), unless the match is negated ("not dirty");
+ * - exclude: any match vetoes the theme, whatever the model or other rules say;
+ * - force: any match tags the theme even when the model is confident it is absent.
+ * A word ending in `*` matches as a prefix of the word ("recycl*").
+ */
+export interface ThemeDef {
+  key: string;
+  name: string;
+  nameCy?: string;
+  parentKey?: string | null;
+  rules: { include: string[]; exclude?: string[]; force?: string[] };
+}
+
+/** Splits a comma-separated phrase list. */
+function words(list: string): string[] {
+  return list
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+}
+
+function theme(
+  key: string,
+  name: string,
+  nameCy: string,
+  parentKey: string | null,
+  include: string[],
+  exclude: string[] = [],
+): ThemeDef {
+  return { key, name, nameCy, parentKey, rules: exclude.length ? { include, exclude } : { include } };
+}
+
+/** The default public-service taxonomy seeded into every new organisation (councils, NHS, libraries, housing). */
+export const defaultTaxonomy: ThemeDef[] = [
+  theme(
+    'access',
+    'Access and opening hours',
+    'Mynediad ac oriau agor',
+    null,
+    words(
+      'opening hours, opening times, open longer, closed, closing time, open on, weekend opening, ' +
+        'get an appointment, oriau agor, ar gau',
+    ),
+  ),
+  theme(
+    'access.appointments',
+    'Appointments and booking',
+    'Apwyntiadau a threfnu',
+    'access',
+    words('appointment, appointments, book, booking, rebook, reschedul*, cancelled, apwyntiad*'),
+  ),
+  theme(
+    'waiting',
+    'Waiting times',
+    'Amseroedd aros',
+    null,
+    words(
+      'wait, waiting, waited, queue, queues, queuing, delay, delays, delayed, took ages, took too long, ' +
+        'waiting list, on hold, late, aros, ciw',
+    ),
+  ),
+  theme(
+    'staff',
+    'Staff attitude',
+    'Agwedd staff',
+    null,
+    words(
+      'staff, rude, polite, friendly, unfriendly, helpful, unhelpful, kind, caring, attitude, manner, ' +
+        'courteous, respectful, dismissive, receptionist, nurse, nurses, doctor, staff member, librarian, ' +
+        'officer, caredig, cwrtais',
+    ),
+  ),
+  theme(
+    'staff.competence',
+    'Staff knowledge and competence',
+    'Gwybodaeth a chymhwysedd staff',
+    'staff',
+    words(
+      'knowledgeable, competent, incompetent, professional, unprofessional, training, expertise, ' +
+        'knew what, did not know',
+    ),
+  ),
+  theme(
+    'communication',
+    'Communication and information',
+    'Cyfathrebu a gwybodaeth',
+    null,
+    words(
+      'communication, information, inform, informed, explain, explained, explanation, letter, letters, ' +
+        'kept updated, update, updates, told, no one told, call back, phone, phoned, telephone, email, ' +
+        'emails, answer the phone, listen, listened, gwybodaeth, cyfathrebu',
+    ),
+  ),
+  theme(
+    'cleanliness',
+    'Cleanliness',
+    'Glendid',
+    null,
+    words(
+      'clean, cleanliness, dirty, filthy, hygiene, hygienic, smell, smelly, dust, dusty, mess, messy, ' +
+        'spotless, glân, glan, budr',
+    ),
+  ),
+  theme(
+    'facilities',
+    'Facilities and buildings',
+    'Cyfleusterau ac adeiladau',
+    null,
+    words(
+      'facilities, building, toilet, toilets, seating, seats, chairs, heating, too cold, too hot, lift, ' +
+        'waiting room, waiting area, cafe, cafeteria, wifi, computers, equipment, cyfleusterau, adeilad',
+    ),
+  ),
+  theme(
+    'facilities.library',
+    'Library stock and spaces',
+    'Stoc a lleoedd llyfrgell',
+    'facilities',
+    words('library, libraries, books, book stock, ebooks, study space, reading room, llyfrgell, llyfrau'),
+  ),
+  theme(
+    'digital',
+    'Digital services and website',
+    'Gwasanaethau digidol a gwefan',
+    null,
+    words(
+      'website, web site, online, app, portal, log in, login, password, online form, link, digital, ' +
+        'email address, gwefan, ar lein, arlein',
+    ),
+  ),
+  theme(
+    'cost',
+    'Cost and value',
+    'Cost a gwerth',
+    null,
+    words(
+      'cost, costs, price, prices, expensive, cheap, fee, fees, charge, charges, charged, ' +
+        'value for money, council tax, afford, affordable, refund, pay, payment, pris, treth gyngor',
+    ),
+  ),
+  theme(
+    'accessibility',
+    'Accessibility',
+    'Hygyrchedd',
+    null,
+    words(
+      'wheelchair, disabled, disability, accessible, accessibility, ramp, hearing loop, large print, ' +
+        'step free, blue badge, mobility, hygyrch, anabl',
+    ),
+  ),
+  theme(
+    'complaints',
+    'Complaint handling',
+    'Ymdrin â chwynion',
+    null,
+    words(
+      'complaint, complaints, complain, complained, ombudsman, escalate, no response, never responded, ' +
+        'case reference, cwyn, cwynion',
+    ),
+  ),
+  theme(
+    'safety',
+    'Safety and security',
+    'Diogelwch',
+    null,
+    words(
+      'safe, safety, unsafe, dangerous, danger, security, antisocial, anti social, crime, vandalism, ' +
+        'harassment, bullying, abuse, assault, diogel, diogelwch',
+    ),
+  ),
+  theme(
+    'environment',
+    'Environment and neighbourhood',
+    'Amgylchedd a chymdogaeth',
+    null,
+    words('environment, neighbourhood, pollution, air quality, trees, flooding, amgylchedd'),
+  ),
+  theme(
+    'environment.waste',
+    'Bins, recycling and waste',
+    'Biniau, ailgylchu a gwastraff',
+    'environment',
+    words(
+      'bin, bins, recycl*, rubbish, waste, collection, collections, fly tipping, flytipping, tip, ' +
+        'bin collection, food waste, biniau, ailgylchu, sbwriel, gwastraff',
+    ),
+  ),
+  theme(
+    'environment.litter',
+    'Litter and street cleaning',
+    'Sbwriel a glanhau strydoedd',
+    'environment',
+    words('litter, dog fouling, dog mess, street cleaning, graffiti, chewing gum, baw ci'),
+  ),
+  theme(
+    'environment.parks',
+    'Parks and green spaces',
+    'Parciau a mannau gwyrdd',
+    'environment',
+    words(
+      'park, parks, playground, play area, green space, grass, grass cutting, football pitch, ' +
+        'allotment*, parc, parciau',
+    ),
+  ),
+  theme(
+    'environment.noise',
+    'Noise and nuisance',
+    'Sŵn a niwsans',
+    'environment',
+    words('noise, noisy, loud, nuisance, barking, sŵn, swn'),
+  ),
+  theme(
+    'transport',
+    'Parking and transport',
+    'Parcio a thrafnidiaeth',
+    null,
+    words(
+      'transport, bus, buses, train, taxi, ambulance, travel, journey, lift home, pick up, picked up, ' +
+        'drop off, trafnidiaeth, bws',
+    ),
+  ),
+  theme(
+    'transport.parking',
+    'Parking',
+    'Parcio',
+    'transport',
+    words(
+      'parking, car park, park the car, parking space, parking spaces, parking permit, parking ticket, ' +
+        'parking charges, parcio, maes parcio',
+    ),
+  ),
+  theme(
+    'roads',
+    'Roads and pavements',
+    'Ffyrdd a phalmentydd',
+    null,
+    words(
+      'road, roads, pothole, potholes, pavement, pavements, footpath, street light, street lights, ' +
+        'streetlight*, gritting, traffic, speeding, crossing, cycle lane, ffordd, ffyrdd, palmant, tyllau',
+    ),
+  ),
+  theme(
+    'housing',
+    'Housing',
+    'Tai',
+    null,
+    words(
+      'housing, tenancy, tenant, landlord, rent, council house, flat, homeless, homelessness, ' +
+        'housing officer, tai, tenantiaeth',
+    ),
+  ),
+  theme(
+    'housing.repairs',
+    'Housing repairs',
+    'Atgyweiriadau tai',
+    'housing',
+    words(
+      'repair, repairs, repaired, leak, leaking, damp, mould, mold, boiler, broken, fix, fixed, ' +
+        'maintenance, contractor, workmen, atgyweirio, lleithder',
+    ),
+  ),
+  theme(
+    'language',
+    'Language and translation',
+    'Iaith a chyfieithu',
+    null,
+    words(
+      'welsh, english, language, translation, translate, translator, interpreter, interpreting, ' +
+        'bilingual, in welsh, cymraeg, saesneg, iaith, cyfieithu, dwyieithog',
+    ),
+  ),
+  theme(
+    'care',
+    'Care and treatment',
+    'Gofal a thriniaeth',
+    null,
+    words(
+      'treatment, care, treated, diagnosis, medication, medicine, prescription, operation, ward, gofal, ' + 'triniaeth',
+    ),
+  ),
+  theme(
+    'care.food',
+    'Food and drink',
+    'Bwyd a diod',
+    'care',
+    words('food, meal, meals, drink, drinks, tea, coffee, menu, lunch, dinner, breakfast, bwyd, diod'),
+  ),
+  theme(
+    'praise',
+    'Praise and thanks',
+    'Canmoliaeth a diolch',
+    null,
+    words(
+      'thank you, thanks, excellent, brilliant, fantastic, great service, well done, keep it up, ' +
+        'could not fault, cannot fault, nothing to improve, diolch, ardderchog, gwych',
+    ),
+  ),
+];
