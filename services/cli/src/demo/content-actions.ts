@@ -12,7 +12,7 @@ export const actions: DemoAction[] = [
     description:
       'Saturday opening at Central Library moved from 10am–1pm to 10am–5pm, staffed by moving two weekday evening shifts that had the lowest visitor numbers.',
     status: 'done',
-    themeKeys: ['opening_hours'],
+    themeKeys: ['access', 'facilities.library'],
     servicePoints: ['central_library'],
     ownerEmail: OFFICER,
     dueDaysFromNow: -85,
@@ -52,7 +52,7 @@ export const actions: DemoAction[] = [
     description:
       'Rotas changed so that Monday mornings and lunchtimes have four more advisers; callers waiting more than five minutes are offered a call-back in the same queue position.',
     status: 'done',
-    themeKeys: ['waiting_times'],
+    themeKeys: ['waiting'],
     servicePoints: ['contact_centre'],
     ownerEmail: MANAGER,
     dueDaysFromNow: -50,
@@ -108,7 +108,7 @@ export const actions: DemoAction[] = [
     description:
       'Both accessible toilets repaired, alarm cords replaced to reach the floor, the accessible changing room cleared of storage, and a daily check added to the duty manager opening list.',
     status: 'done',
-    themeKeys: ['accessibility'],
+    themeKeys: ['accessibility', 'facilities'],
     servicePoints: ['parc_y_dwr'],
     ownerEmail: OFFICER,
     dueDaysFromNow: -30,
@@ -127,7 +127,7 @@ export const actions: DemoAction[] = [
     description:
       'Following the bin collections consultation, the Mill Lane round now starts at the top of the lane with a smaller vehicle, and a 7am–10am no-parking order applies on Tuesdays.',
     status: 'done',
-    themeKeys: ['waste_collection'],
+    themeKeys: ['environment.waste'],
     servicePoints: ['waste_collections'],
     ownerEmail: MANAGER,
     dueDaysFromNow: -40,
@@ -180,7 +180,7 @@ export const actions: DemoAction[] = [
     description:
       'With the supplier: fix double charging and the login loop, cancel penalty notices issued during failed payments, refund duplicate charges, add Welsh, recognise blue badges, and reinstate one pay machine and a pay-by-phone line in every car park.',
     status: 'in_progress',
-    themeKeys: ['parking', 'digital_services'],
+    themeKeys: ['transport.parking', 'digital'],
     servicePoints: ['highways', 'contact_centre'],
     ownerEmail: MANAGER,
     dueDaysFromNow: 21,
@@ -223,7 +223,7 @@ export const actions: DemoAction[] = [
     description:
       'Every damp or mould report gets a surveyor visit within 10 working days; the repair order must name the cause (leak, ventilation, insulation) and a follow-up visit checks it six weeks later.',
     status: 'planned',
-    themeKeys: ['housing_repairs'],
+    themeKeys: ['housing.repairs'],
     servicePoints: ['housing_repairs'],
     ownerEmail: MANAGER,
     dueDaysFromNow: 45,
@@ -254,7 +254,7 @@ export const actions: DemoAction[] = [
     description:
       'Translate the 38 online forms that still switch to English, fix the language switcher so it keeps the page, and test every form in Welsh before release.',
     status: 'planned',
-    themeKeys: ['welsh_language', 'digital_services'],
+    themeKeys: ['language', 'digital'],
     servicePoints: ['website'],
     ownerEmail: OFFICER,
     dueDaysFromNow: 90,
@@ -272,7 +272,7 @@ export const actions: DemoAction[] = [
     description:
       'Proposal: train four more contact centre advisers to answer in Welsh and route Welsh calls to the front of their queue, so that choosing Welsh never means a longer wait.',
     status: 'proposed',
-    themeKeys: ['welsh_language'],
+    themeKeys: ['language', 'waiting'],
     servicePoints: ['contact_centre'],
     ownerEmail: MANAGER,
     dueDaysFromNow: 120,
@@ -289,7 +289,7 @@ export const actions: DemoAction[] = [
     titleCy: 'Agor cownter Neuadd y Dref ar fore Sadwrn',
     description: 'Requested by residents who work during the week and cannot get to an appointment on a weekday.',
     status: 'declined',
-    themeKeys: ['opening_hours'],
+    themeKeys: ['access', 'access.appointments'],
     servicePoints: ['town_hall'],
     ownerEmail: MANAGER,
     dueDaysFromNow: -10,
@@ -307,7 +307,7 @@ export const actions: DemoAction[] = [
 export const publications: DemoPublication[] = [
   {
     key: 'pub_library_hours',
-    themeKey: 'opening_hours',
+    themeKey: 'access',
     actionKeys: ['library_saturday_hours', 'town_hall_saturday_counter'],
     state: 'published',
     publishedDaysAgo: 60,
@@ -319,7 +319,7 @@ export const publications: DemoPublication[] = [
   },
   {
     key: 'pub_contact_centre',
-    themeKey: 'waiting_times',
+    themeKey: 'waiting',
     actionKeys: ['contact_centre_waits'],
     state: 'published',
     publishedDaysAgo: 30,
@@ -331,7 +331,7 @@ export const publications: DemoPublication[] = [
   },
   {
     key: 'pub_bins',
-    themeKey: 'waste_collection',
+    themeKey: 'environment.waste',
     actionKeys: ['mill_lane_round'],
     state: 'published',
     publishedDaysAgo: 14,
@@ -354,7 +354,7 @@ export const publications: DemoPublication[] = [
   },
   {
     key: 'pub_parking_app',
-    themeKey: 'parking',
+    themeKey: 'transport.parking',
     actionKeys: ['parking_app_fixes'],
     state: 'draft',
     summary:

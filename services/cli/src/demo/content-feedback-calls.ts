@@ -80,7 +80,7 @@ const crmDrafts: FeedbackDraft<'crm'>[] = [
     daysAgo: 73,
     servicePoint: 'parc_y_dwr',
     details: { system: 'zendesk', externalId: '52318', subject: 'Leisure showers', status: 'solved' },
-    text: "Member reports cold showers in the men's changing room for the fifth week and asks for a partial refund of the membership.",
+    text: "Member reports the showers in the men's changing room have been too cold for the fifth week running and asks for a partial refund of the membership.",
   },
   {
     key: 'crm-08',
@@ -134,7 +134,7 @@ const crmDrafts: FeedbackDraft<'crm'>[] = [
     servicePoint: 'highways',
     customerGroup: 'welsh_speakers',
     details: { system: 'zendesk', externalId: '55581', subject: 'Ap parcio - dim Cymraeg', status: 'open' },
-    text: "Cwsmer yn cwyno nad oes fersiwn Cymraeg o'r ap parcio a bod y neges gwall yn Saesneg yn unig.",
+    text: "Cwsmer yn cwyno nad oes fersiwn Cymraeg o'r ap parcio a bod y neges wall yn Saesneg yn unig.",
   },
   {
     key: 'crm-14',
@@ -246,7 +246,7 @@ const phoneDrafts: FeedbackDraft<'phone'>[] = [
     servicePoint: 'highways',
     customerGroup: 'older_people',
     details: { durationSeconds: 478 },
-    text: 'Caller has no smartphone and cannot pay for parking near the hospital. Very distressed; asked for a paper permit or a way to pay by phone.',
+    text: 'Parking near the hospital: caller has no smartphone and cannot use the app. Very distressed; asked for a paper permit or a way to pay by phone.',
     contact: consenting({ name: 'Mr Bevan', postalAddress: '19 Ffordd yr Orsaf, Demo Borough DB2 9WD' }),
   },
   {
@@ -263,7 +263,7 @@ const phoneDrafts: FeedbackDraft<'phone'>[] = [
     servicePoint: 'highways',
     customerGroup: 'older_people',
     details: { durationSeconds: 322, takenBy: 'Ymgynghorydd sy’n siarad Cymraeg' },
-    text: "Galwr yn gofyn pam nad oes modd talu am barcio ag arian parod bellach. Mae'r ap yn rhy gymhleth iddi.",
+    text: "Galwr yn gofyn pam nad oes modd talu ag arian parod yn y maes parcio bellach. Mae'r ap yn rhy gymhleth iddi.",
     contact: consenting({ phone: '01632 960733', language: 'cy' }),
   },
   {

@@ -106,7 +106,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     daysAgo: 140,
     rating: 1,
     servicePoint: 'parc_y_dwr',
-    text: 'Cold showers AGAIN. Fix the boiler!',
+    text: 'Cold showers AGAIN. Fix the heating!',
   },
   {
     key: 'cc-013',
@@ -130,7 +130,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     rating: 2,
     language: 'cy',
     servicePoint: 'parc_y_dwr',
-    text: 'Cawodydd oer yn ystafell newid y dynion. Dim dŵr poeth ers wythnosau.',
+    text: "Cawodydd oer yn ystafell newid y dynion a dim dŵr poeth ers wythnosau. Dyw'r cyfleusterau ddim yn ddigon da.",
   },
   {
     key: 'cc-016',
@@ -145,7 +145,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     daysAgo: 45,
     rating: 2,
     servicePoint: 'parc_y_dwr',
-    text: "Showers still cold in the mornings. The sign says 'engineer booked' - since when?",
+    text: "Showers still too cold in the mornings. The sign says 'engineer booked' - since when?",
   },
   {
     key: 'cc-018',
@@ -224,7 +224,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     rating: 2,
     servicePoint: 'town_hall',
     customerGroup: 'working_age',
-    text: 'Please open the Town Hall counter on Saturday mornings for people who work all week.',
+    text: 'Please have the Town Hall counter open on Saturday mornings for people who work all week.',
   },
   {
     key: 'cc-028',
@@ -239,7 +239,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     rating: 1,
     servicePoint: 'town_hall',
     customerGroup: 'older_people',
-    text: "I can't pay for parking without a smartphone. Came here to ask and staff said there's nothing they can do. Mrs E. Morgan, 12 Heol Las, DB4 2QP",
+    text: "Parking in town is app only now and I haven't got a smartphone. Came here to ask and staff said there's nothing they can do. Mrs E. Morgan, 12 Heol Las, DB4 2QP",
     contact: consenting({ name: 'Eirwen Morgan', postalAddress: '12 Heol Las, Demo Borough DB4 2QP' }),
   },
   {
@@ -249,7 +249,7 @@ const drafts: FeedbackDraft<'comment_card'>[] = [
     language: 'cy',
     servicePoint: 'town_hall',
     customerGroup: 'older_people',
-    text: 'Does gen i ddim ffôn clyfar. Sut ydw i fod i dalu am barcio yn y dre nawr bod y peiriannau wedi mynd?',
+    text: 'Does gen i ddim ffôn clyfar. Sut ydw i fod i dalu yn y maes parcio nawr bod y peiriannau wedi mynd?',
     contact: consenting({ postalAddress: '8 Stryd y Capel, Demo Borough DB1 7HS', language: 'cy' }),
   },
   {

@@ -41,7 +41,7 @@ const drafts: FeedbackDraft<'complaint'>[] = [
     daysAgo: 147,
     servicePoint: 'parc_y_dwr',
     details: { category: 'Leisure', severity: 'medium', status: 'resolved', upheld: 'upheld' },
-    text: "The showers in the men's changing room at Parc y Dŵr have been cold since at least February. I pay £38 a month for my membership and can't have a hot shower after swimming.",
+    text: "The showers in the men's changing room at Parc y Dŵr have been too cold to use since at least February. I pay £38 a month for my membership and can't have a hot shower after swimming.",
     contact: consenting({ email: 'early.swimmer@example.org' }),
   },
   {
@@ -51,7 +51,7 @@ const drafts: FeedbackDraft<'complaint'>[] = [
     servicePoint: 'housing_repairs',
     customerGroup: 'welsh_speakers',
     details: { category: 'Atgyweirio tai', severity: 'high', status: 'resolved', upheld: 'upheld' },
-    text: "Rydw i wedi bod yn cwyno am y llwydni yn yr ystafell ymolchi ers mis Tachwedd. Mae'r contractwr wedi peintio drosto ddwywaith ac mae'n ôl o fewn wythnos bob tro. Mae'r plant yn pesychu drwy'r nos.",
+    text: "Rydw i wedi bod yn cwyno am y llwydni a'r lleithder yn yr ystafell ymolchi ers mis Tachwedd. Mae'r contractwr wedi peintio drosto ddwywaith ac mae'n ôl o fewn wythnos bob tro. Mae'r plant yn pesychu drwy'r nos.",
     contact: consenting({ name: 'Ffion Davies', email: 'ffion.davies@example.org', language: 'cy' }),
   },
   {

@@ -44,7 +44,7 @@ const drafts: FeedbackDraft<'email'>[] = [
     daysAgo: 137,
     servicePoint: 'parc_y_dwr',
     details: { subject: 'Cold showers at Parc y Dwr', from: 'early.swimmer@example.org' },
-    text: "I am a regular early swimmer at Parc y Dŵr and for the last month the showers in the men's changing room have been cold. Staff say it's a boiler issue. Is there a date for the repair?",
+    text: "I am a regular early swimmer at Parc y Dŵr and for the last month the showers in the men's changing room have been cold. Staff say it's a problem with the water heating. Is there a date for the repair?",
   },
   {
     key: 'em-06',
@@ -175,7 +175,7 @@ const drafts: FeedbackDraft<'email'>[] = [
     servicePoint: 'highways',
     customerGroup: 'welsh_speakers',
     details: { subject: 'Ap parcio yn Saesneg yn unig', from: 'Siân Rowlands <sian.rowlands@example.org>' },
-    text: "Annwyl Gyngor,\n\nPam nad yw'r ap parcio newydd ar gael yn Gymraeg? Mae Safonau'r Gymraeg yn glir. Byddwn i'n falch o gael ateb.\n\nSiân Rowlands",
+    text: "Annwyl Gyngor,\n\nMae'r ap parcio newydd ar gael yn Saesneg yn unig. Pam nad oes fersiwn Gymraeg? Mae Safonau'r Gymraeg yn glir. Byddwn i'n falch o gael ateb.\n\nSiân Rowlands",
     contact: consenting({ name: 'Siân Rowlands', email: 'sian.rowlands@example.org', language: 'cy' }),
   },
   {

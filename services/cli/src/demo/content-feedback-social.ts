@@ -62,7 +62,7 @@ const posts: Post[] = [
     platform: 'bluesky',
     handle: 'lengths-before-work',
     servicePoint: 'parc_y_dwr',
-    text: 'The showers at Parc y Dŵr are colder than the pool. Three months of this now.',
+    text: 'The showers at Parc y Dŵr are colder than the pool. Three months of this now. Sort the heating out.',
   },
   {
     key: 'sm-07',

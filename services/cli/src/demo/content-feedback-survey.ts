@@ -89,7 +89,7 @@ const library: FeedbackDraft<'survey'>[] = [
     daysAgo: 114,
     rating: 2,
     details: BETTER,
-    text: 'Please open later on Saturdays. Even until 4 would make a big difference.',
+    text: 'Please open longer on Saturdays. Even until 4 would make a big difference.',
   },
   {
     key: 's-011',
@@ -136,7 +136,7 @@ const library: FeedbackDraft<'survey'>[] = [
     rating: 3,
     customerGroup: 'families',
     details: BETTER,
-    text: 'More Saturday hours, and maybe a baby changing table in the ground floor toilet.',
+    text: 'More Saturday opening hours, and maybe a baby changing table in the ground floor toilet.',
   },
   {
     key: 's-017',
@@ -264,7 +264,7 @@ const bins: FeedbackDraft<'survey'>[] = [
     language: 'cy',
     customerGroup: 'welsh_speakers',
     details: BETTER_CY,
-    text: "Dyw'r lori ddim yn dod i ben uchaf Lôn y Felin o gwbl weithiau. Rydyn ni'n talu'r un dreth gyngor â phawb arall.",
+    text: "Dyw'r lori biniau ddim yn dod i ben uchaf Lôn y Felin o gwbl weithiau. Rydyn ni'n talu'r un dreth gyngor â phawb arall.",
   },
   {
     key: 's-033',
@@ -382,7 +382,7 @@ const leisure: FeedbackDraft<'survey'>[] = [
     rating: 2,
     language: 'cy',
     details: BETTER_CY,
-    text: 'Roedd y cawodydd yn oer unwaith eto ar ôl y sesiwn nofio fore Sul.',
+    text: "Roedd y cawodydd yn oer unwaith eto ar ôl y sesiwn nofio fore Sul. Mae angen gwella'r cyfleusterau newid yn fawr.",
   },
   {
     key: 's-048',

@@ -139,7 +139,7 @@ const drafts: FeedbackDraft<'widget'>[] = [
     language: 'cy',
     servicePoint: 'central_library',
     customerGroup: 'families',
-    text: "Byddai'n dda petai'r llyfrgell ar agor yn hwyrach ar ddydd Sadwrn. Mae un o'r gloch yn rhy gynnar i deuluoedd sy'n gweithio drwy'r wythnos.",
+    text: "Byddai'n dda cael oriau agor hirach yn y llyfrgell ar ddydd Sadwrn. Mae un o'r gloch yn rhy gynnar i deuluoedd sy'n gweithio drwy'r wythnos.",
     contact: consenting({ name: 'Elin Jenkins', email: 'elin.j@example.org', language: 'cy' }),
   },
   {
@@ -170,14 +170,14 @@ const drafts: FeedbackDraft<'widget'>[] = [
     daysAgo: 95,
     rating: 1,
     servicePoint: 'parc_y_dwr',
-    text: "Showers in the men's changing room at Parc y Dŵr have been cold for weeks. Nobody seems to care.",
+    text: "Showers in the men's changing room at Parc y Dŵr have been too cold to use for weeks. Nobody seems to care.",
   },
   {
     key: 'w-020',
     daysAgo: 101,
     rating: 2,
     servicePoint: 'parc_y_dwr',
-    text: 'Cold showers again after the 7am swim. I have mentioned it at reception twice now.',
+    text: 'Cold showers again after the 7am swim. Is the water heating ever going to be fixed? I have mentioned it at reception twice now.',
   },
   {
     key: 'w-021',
@@ -207,7 +207,7 @@ const drafts: FeedbackDraft<'widget'>[] = [
     daysAgo: 145,
     rating: 1,
     servicePoint: 'contact_centre',
-    text: 'Hung on the phone for 35 mins to report a missed collection. Gave up.',
+    text: 'Hung on hold for 35 mins to report a missed collection. Gave up.',
   },
   {
     key: 'w-025',
@@ -277,7 +277,7 @@ const drafts: FeedbackDraft<'widget'>[] = [
     language: 'cy',
     servicePoint: 'housing_repairs',
     customerGroup: 'welsh_speakers',
-    text: 'Dw i wedi rhoi gwybod am leithder a llwydni yn y gegin dair gwaith. Does neb wedi dod i edrych arno fe eto.',
+    text: 'Dw i wedi rhoi gwybod dair gwaith bod lleithder a llwydni yn y gegin. Does neb wedi dod i edrych arno fe eto.',
     contact: consenting({ email: 'aled.w@example.org', language: 'cy' }),
   },
   {
