@@ -15,7 +15,11 @@ const WORDS: Record<string, string> = {
     poor bad no yes too more me he she his her an as or if by do did does get got one out up which who how why us
     told said need needed because than then also well always never only back over still again some any people
     doctor nurse nurses hospital care team everyone friendly rude clean dirty waited hours minutes day days phone
-    called call answer made make went go going come came see seen felt feel feeling think thought much many`,
+    called call answer made make went go going come came see seen felt feel feeling think thought much many
+    parking difficult easy hard nobody nothing everything anything something quick slow late early busy quiet
+    room building toilets toilet car bus form website online booking booked booked reception receptionist manager
+    council library centre center pool school children child family mum dad mother father son daughter husband
+    wife please sorry happy unhappy disappointed terrible awful fantastic brilliant amazing wonderful problem issue`,
   cy: `yn y yr a ac i o mae roedd oedd ond ni na nid dim ddim gyda gan am ar at yng ym wedi bod iawn diolch fawr
     fe mi hi ef fo nhw chi ni ein eich eu fy dy ei ydy ydw oes roedd bydd byddai gallu angen eisiau staff aros hir rhy
     da dda gwasanaeth gwych ardderchog cymraeg cymorth helpu hefyd felly pan lle sut pam beth pwy yma yno heddiw
@@ -178,8 +182,9 @@ function latinLanguage(text: string): LanguageGuess {
     const w = m[0].replace(/’/g, "'");
     const langs = WORD_LANGS.get(w);
     if (!langs) continue;
+    // Shared words split their weight; English keeps most of it, being the likeliest language of UK feedback.
     const weight = 1 / langs.length;
-    for (const l of langs) scores.set(l, (scores.get(l) ?? 0) + weight);
+    for (const l of langs) scores.set(l, (scores.get(l) ?? 0) + (l === 'en' ? Math.max(weight, 0.75) : weight));
   }
   const ascii = !/[^\x00-\x7f]/.test(lower);
   for (const [re, lang, weight] of ascii ? [] : CHAR_CUES) {
