@@ -24,7 +24,7 @@ const WORDS = parsePairs(
     'impressed:2 informative:1.5 clear:1 thorough:1.5 welcoming:2 welcome:1.5 safe:1.5 positive:1.5 ' +
     'fine:1 ok:0.5 okay:0.5 reasonable:0.5 brill:2.5 lush:2 cheerful:2 gentle:2 listened:1.5 ' +
     'delighted:2.5 glad:1.5 tasty:2 delicious:2.5 fresh:1 cosy:1.5 cozy:1.5 beautiful:2 awesome:3 fab:2.5 ' +
-    'spotless:2.5 da:2 diolch:1.5 hapus:2 caredig:2 cyfeillgar:2 bad:-2 poor:-2 rude:-2.5 unhelpful:-2 ' +
+    'spotless:2.5 da:2 dda:2 wych:3 diolch:1.5 hapus:2 caredig:2 cyfeillgar:2 bad:-2 poor:-2 rude:-2.5 unhelpful:-2 ' +
     'slow:-1.5 late:-1.5 delay:-1.5 delayed:-1.5 dirty:-2 wait:-0.5 waiting:-0.5 waited:-0.5 long:-0.5 ' +
     'problem:-1.5 problems:-1.5 issue:-1 issues:-1 difficult:-1.5 hard:-1 unable:-1 cancelled:-1.5 ' +
     'cancel:-1 lost:-1.5 wrong:-2 mistake:-2 error:-1.5 confusing:-1.5 confused:-1.5 unclear:-1.5 ' +
