@@ -85,10 +85,39 @@ const CHAR_CUES: [RegExp, string, number][] = [
 const WELSH_DIGRAPHS = /(?:dd|ll|ff|wy|ydd|ch|rh|ngh|mh|nh)/g;
 
 const ISO3_TO_1: Record<string, string> = {
-  eng: 'en', cym: 'cy', pol: 'pl', ron: 'ro', por: 'pt', spa: 'es', fra: 'fr', deu: 'de', ita: 'it', nld: 'nl',
-  som: 'so', lit: 'lt', tur: 'tr', als: 'sq', ces: 'cs', hun: 'hu', slk: 'sk', lav: 'lv', gle: 'ga', swe: 'sv',
-  dan: 'da', nob: 'no', fin: 'fi', est: 'et', hrv: 'hr', slv: 'sl', tgl: 'tl', ind: 'id', vie: 'vi', swh: 'sw',
-  yor: 'yo', ibo: 'ig', hau: 'ha',
+  eng: 'en',
+  cym: 'cy',
+  pol: 'pl',
+  ron: 'ro',
+  por: 'pt',
+  spa: 'es',
+  fra: 'fr',
+  deu: 'de',
+  ita: 'it',
+  nld: 'nl',
+  som: 'so',
+  lit: 'lt',
+  tur: 'tr',
+  als: 'sq',
+  ces: 'cs',
+  hun: 'hu',
+  slk: 'sk',
+  lav: 'lv',
+  gle: 'ga',
+  swe: 'sv',
+  dan: 'da',
+  nob: 'no',
+  fin: 'fi',
+  est: 'et',
+  hrv: 'hr',
+  slv: 'sl',
+  tgl: 'tl',
+  ind: 'id',
+  vie: 'vi',
+  swh: 'sw',
+  yor: 'yo',
+  ibo: 'ig',
+  hau: 'ha',
 };
 const FRANC_ONLY = Object.keys(ISO3_TO_1);
 
@@ -133,7 +162,16 @@ function scriptOf(cp: number): string | null {
 
 function countScripts(text: string): ScriptCounts {
   const counts = new Map<string, number>();
-  const c: ScriptCounts = { latin: 0, total: 0, best: 'latin', bestCount: 0, urduMarks: 0, persianMarks: 0, kana: 0, ukrainianMarks: 0 };
+  const c: ScriptCounts = {
+    latin: 0,
+    total: 0,
+    best: 'latin',
+    bestCount: 0,
+    urduMarks: 0,
+    persianMarks: 0,
+    kana: 0,
+    ukrainianMarks: 0,
+  };
   const limit = Math.min(text.length, 600);
   for (let i = 0; i < limit; i++) {
     const cp = text.charCodeAt(i);
@@ -146,10 +184,29 @@ function countScripts(text: string): ScriptCounts {
     }
     counts.set(s, (counts.get(s) ?? 0) + 1);
     // Urdu letters absent from Arabic: ٹ ڈ ڑ ں ے ھ ہ; Persian/Urdu shared: پ چ ژ گ ک ی.
-    if (cp === 0x0679 || cp === 0x0688 || cp === 0x0691 || cp === 0x06ba || cp === 0x06d2 || cp === 0x06be || cp === 0x06c1) c.urduMarks++;
-    if (cp === 0x067e || cp === 0x0686 || cp === 0x0698 || cp === 0x06af || cp === 0x06a9 || cp === 0x06cc) c.persianMarks++;
+    if (
+      cp === 0x0679 ||
+      cp === 0x0688 ||
+      cp === 0x0691 ||
+      cp === 0x06ba ||
+      cp === 0x06d2 ||
+      cp === 0x06be ||
+      cp === 0x06c1
+    )
+      c.urduMarks++;
+    if (cp === 0x067e || cp === 0x0686 || cp === 0x0698 || cp === 0x06af || cp === 0x06a9 || cp === 0x06cc)
+      c.persianMarks++;
     if (s === 'ja') c.kana++;
-    if (cp === 0x0456 || cp === 0x0457 || cp === 0x0454 || cp === 0x0491 || cp === 0x0406 || cp === 0x0407 || cp === 0x0404) c.ukrainianMarks++;
+    if (
+      cp === 0x0456 ||
+      cp === 0x0457 ||
+      cp === 0x0454 ||
+      cp === 0x0491 ||
+      cp === 0x0406 ||
+      cp === 0x0407 ||
+      cp === 0x0404
+    )
+      c.ukrainianMarks++;
   }
   for (const [s, n] of counts) {
     if (n > c.bestCount) {

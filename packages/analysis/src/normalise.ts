@@ -58,16 +58,21 @@ function codePointToString(cp: number): string {
 /** Decodes HTML character references (numeric and the common named ones); unknown names stay as written. */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(ENTITY_RE, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (dec !== undefined) return codePointToString(Number.parseInt(dec, 10));
-    if (hex !== undefined) return codePointToString(Number.parseInt(hex, 16));
-    const named = name === undefined ? undefined : NAMED_ENTITIES[name] ?? NAMED_ENTITIES[name.toLowerCase()];
-    return named ?? whole;
-  });
+  return text.replace(
+    ENTITY_RE,
+    (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (dec !== undefined) return codePointToString(Number.parseInt(dec, 10));
+      if (hex !== undefined) return codePointToString(Number.parseInt(hex, 16));
+      const named = name === undefined ? undefined : (NAMED_ENTITIES[name] ?? NAMED_ENTITIES[name.toLowerCase()]);
+      return named ?? whole;
+    },
+  );
 }
 
-const DROP_BLOCKS_RE = /<(script|style|noscript|template|head|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/gi;
-const BREAK_TAG_RE = /<(\/?)(br|p|div|li|ul|ol|tr|h[1-6]|blockquote|section|article|header|footer|table|pre|hr|dt|dd)\b[^>]*>/gi;
+const DROP_BLOCKS_RE =
+  /<(script|style|noscript|template|head|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/gi;
+const BREAK_TAG_RE =
+  /<(\/?)(br|p|div|li|ul|ol|tr|h[1-6]|blockquote|section|article|header|footer|table|pre|hr|dt|dd)\b[^>]*>/gi;
 const CELL_TAG_RE = /<\/?t[dh]\b[^>]*>/gi;
 const ANY_TAG_RE = /<\/?[a-zA-Z][^>]*>|<![^>]*>/g;
 

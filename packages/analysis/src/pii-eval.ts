@@ -1,5 +1,5 @@
-import { detectPii } from './pii.ts';
 import type { PiiSpan, PiiType } from './pii/types.ts';
+import { detectPii } from './pii.ts';
 
 export interface PiiEvalRow {
   id: string;

@@ -38,7 +38,8 @@ const ADDRESS_CONTEXT =
   /(?:address|addr|lives? (?:at|on|in)|living (?:at|on)|located at|located on|resid\w+ (?:at|in)|moved? (?:to|into)|moving to|sent to|send (?:it |them )?to|deliver\w* to|post\w* to|meet (?:you |me )?at|office is at|offices are|is at|corner of|side of|drops? you off at|stop at|return to|ship\w* to|mail\w* to|cyfeiriad|byw (?:yn|ar))[^.!?]{0,20}$/;
 
 const ADDRESS_CUE_END = /(?:address(?: is)?:?|lives? (?:at|on|in)|at|to|is|of)\s*$/;
-const MILITARY_RE = /^(?:(?:USNS|USS|USCGC|USNV) [\p{L}][\p{L}\p{M}'’-]*(?: [\p{L}][\p{L}\p{M}'’-]*)?\n(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5})/iu;
+const MILITARY_RE =
+  /^(?:(?:USNS|USS|USCGC|USNV) [\p{L}][\p{L}\p{M}'’-]*(?: [\p{L}][\p{L}\p{M}'’-]*)?\n(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5})/iu;
 
 const WORD_RE = /[\p{L}][\p{L}\p{M}'’.-]*/uy;
 const NUMBER_RE = /\d{1,5}[A-Za-z]?\.?(?![\d])/y;
@@ -92,7 +93,9 @@ const FUNCTION_WORDS = new Set(
   ),
 );
 // Particles allowed inside continental street names ("Rua do Arenque", "Rue de Pologne", "Via della Pace").
-const STREET_PARTICLES = new Set("do da dos das de del della delle di du des la le los las el al y yr i van von der den".split(' '));
+const STREET_PARTICLES = new Set(
+  'do da dos das de del della delle di du des la le los las el al y yr i van von der den'.split(' '),
+);
 
 const CALENDAR_RE =
   /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|st|nd|rd|th|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|volunteers|times|pounds|percent|miles|km|kg)$/;
@@ -133,7 +136,7 @@ function matchStreet(tokens: Token[], i: number, strongContext: boolean, noCaseT
   const nameStart = j;
   const first = tokens[nameStart];
   const allowLower = strongContext || noCaseText;
-  if (!first || first.kind !== 'word' || !streetWordOk(first, allowLower)) return -1;
+  if (first?.kind !== 'word' || !streetWordOk(first, allowLower)) return -1;
   if (SECONDARY_ALONE_RE.test(first.text)) return -1;
   // Continental prefix: "Rua do Arenque 1634", "137 Avenue Teboulbi", "ul. Miła 53".
   if (STREET_PREFIXES.has(first.text.toLowerCase())) {
@@ -172,7 +175,8 @@ function matchStreet(tokens: Token[], i: number, strongContext: boolean, noCaseT
     if (suffixed || leadingNumber || strongContext) return trailingTypedStreet(tokens, k + 1);
   }
   // "9816 214 Pavlou Drandaki": building and street numbers before a capitalised name.
-  if (doubleNumber && words <= 3 && tokens.slice(nameStart, k).every((t) => isCap(t.text) && t.text.length > 2)) return k;
+  if (doubleNumber && words <= 3 && tokens.slice(nameStart, k).every((t) => isCap(t.text) && t.text.length > 2))
+    return k;
   return -1;
 }
 
@@ -255,7 +259,8 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
         const lineStart = /\d[^\n]*\n[ \t>?*-]*$/.test(text.slice(Math.max(0, start - 60), start));
         let end = -1;
         if (e2 > 0 && gapAfter.includes(',')) end = extendAddress(text, t2[e2 - 1]!.end);
-        else if (lineStart || strongContext || e2 > 0 || /^ \d/.test(text.slice(secEnd, secEnd + 2))) end = extendAddress(text, secEnd);
+        else if (lineStart || strongContext || e2 > 0 || /^ \d/.test(text.slice(secEnd, secEnd + 2)))
+          end = extendAddress(text, secEnd);
         if (end > 0) {
           out.push({ start, end, type: 'address', priority: 68 });
           lastEnd = end;

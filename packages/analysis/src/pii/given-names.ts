@@ -112,8 +112,6 @@ export const AMBIGUOUS_GIVEN = new Set(
   ).split(' '),
 );
 
-
-
 // Common surnames (British, Irish, Welsh, South Asian, Polish, Hispanic, Portuguese, Italian, German, Nordic, Slavic).
 const SURNAMES = `
 smith jones williams taylor davies evans thomas roberts johnson lewis walker robinson wood thompson wright

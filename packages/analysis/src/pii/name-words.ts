@@ -10,7 +10,8 @@ off often on once one only or other our ours ourselves out over own please quite
 should since so some still such than that the their theirs them themselves then there these they this those though
 through thus to too under until up upon us very was we well were what whatever when where whether which while who
 whom whose why with within without would yes yet you your yours yourself yourselves
-hi hello hey dear thanks thank regards kind best cheers sincerely yours faithfully warm love
+hi hello hey dear thanks thank regards kind best cheers sincerely yours faithfully warm love diolch cofion helo
+shwmae bore hwyl annwyl prynhawn noswaith
 ok okay oh wow sorry great good bad excellent poor nice lovely brilliant awful terrible amazing fantastic wonderful
 monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight morning evening afternoon
 january february march april may june july august september october november december christmas easter
@@ -72,6 +73,8 @@ export const TITLES = new Set(
   ),
 );
 
-export const NAME_PARTICLES = new Set('van von de da di del della der den ten ter le la du dos das bin ibn al el ap mac st'.split(' '));
+export const NAME_PARTICLES = new Set(
+  'van von de da di del della der den ten ter le la du dos das bin ibn al el ap mac st'.split(' '),
+);
 
 export const NAME_SUFFIXES = new Set('jr jr. sr sr. ii iii iv'.split(' '));

@@ -23,14 +23,27 @@ const STRONG_CUE_RE =
   /(?:\bmy name is|\bname is|\bname's|\bname:|\bcall me|\bcalled|\bnamed|\bi am called|\bknown as|\bsigned|\bfrom:|\buser:|\bpatient:|\benw:|\bfy enw i yw|\benw i yw|\bdw i'n|\bchange it to|\bit to|\bunder the name|\bunder|\bregards,?|\bsincerely,?|\bthanks,|\bthank you,|\bcheers,|\bdiolch,|\bcofion,|\byn gywir,|\bbest wishes,?)\s*$/;
 const WEAK_CUE_RE =
   /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch|\bdiolch i|\bsays|\bsaid|\bexplained|\baccording to|\bby|\bwith|\bmeet|\bmet|\bto|\bof|\bfrom|\bnamed|\band|\bstarring|\bis|\bwas)\s*,?\s*$/;
-const SPEECH_AFTER_RE = /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
+const SPEECH_AFTER_RE =
+  /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
 const SURNAME_MORPH_RE =
   /(?:ov|ova|ová|ev|eva|ovich|evich|ovna|yev|yeva|in|ina|sky|ski|ska|ský|ská|wicz|icz|czyk|vić|vič|ić|escu|eanu|sson|sen|ssen|dóttir|dottir|poulos|akis|idis|oglu|oğlu|yan|ian|stein|berg|mann|ez|ini|elli|etti|ucci|ato|ano|aki|moto|mura|yama|kawa|shima|uchi|ishi|nen|lä|ainen|inen|aho|ek|ák|ás|ová|ovà|ič|ski|ius|ienė|aitė|ytė|ovas|dze|shvili|ishi|oto|ata|ani|ari|ovski|son)$/;
 const NON_ASCII_LETTER_RE = /[À-ɏ]/;
 
 function isInitialPosition(text: string, start: number): boolean {
   let i = start - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '"' || text[i] === '“' || text[i] === "'" || text[i] === '(' || text[i] === '>' || text[i] === '*' || text[i] === '-')) i--;
+  while (
+    i >= 0 &&
+    (text[i] === ' ' ||
+      text[i] === '\t' ||
+      text[i] === '"' ||
+      text[i] === '“' ||
+      text[i] === "'" ||
+      text[i] === '(' ||
+      text[i] === '>' ||
+      text[i] === '*' ||
+      text[i] === '-')
+  )
+    i--;
   if (i < 0) return true;
   const c = text[i]!;
   return c === '.' || c === '!' || c === '?' || c === '\n' || c === ':' || c === '…';
@@ -104,7 +117,12 @@ function extendRun(text: string, words: Word[], i: number, allowLower: boolean):
       if (w.possessive) break;
       continue;
     }
-    if (NAME_PARTICLES.has(w.lower) && j + 1 < words.length && isNameLike(words[j + 1]!) && gap(text, w, words[j + 1]!) === ' ') {
+    if (
+      NAME_PARTICLES.has(w.lower) &&
+      j + 1 < words.length &&
+      isNameLike(words[j + 1]!) &&
+      gap(text, w, words[j + 1]!) === ' '
+    ) {
       j += 2;
       continue;
     }
@@ -144,7 +162,14 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     const before = text.slice(Math.max(0, w.start - 40), w.start).toLowerCase();
     const prev = words[i - 1];
     // 1. Title + name: "Dr. Kyle Kuefer", "Mrs Jones".
-    if (prev && TITLES.has(bare(prev.lower)) && (prev.cap || prev.text.endsWith('.') || w.cap) && (w.cap || noCase) && /^[ .]+$/.test(gap(text, prev, w)) && !NOT_NAME_WORDS.has(bare(w.lower))) {
+    if (
+      prev &&
+      TITLES.has(bare(prev.lower)) &&
+      (prev.cap || prev.text.endsWith('.') || w.cap) &&
+      (w.cap || noCase) &&
+      /^[ .]+$/.test(gap(text, prev, w)) &&
+      !NOT_NAME_WORDS.has(bare(w.lower))
+    ) {
       const j = extendRun(text, words, i, noCase);
       pushSpan(found, words, i, j, 45);
       i = j;
@@ -174,13 +199,20 @@ export function findNames(text: string, out: PiiCandidate[]): void {
       i = j;
       continue;
     }
-    const given = run.some((r) => isGiven(r)) || (len >= 2 && run.some((r) => isSurname(r))) || (len === 1 && isSurname(w) && !w.initial);
+    const given =
+      run.some((r) => isGiven(r)) ||
+      (len >= 2 && run.some((r) => isSurname(r))) ||
+      (len === 1 && isSurname(w) && !w.initial);
     const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(r.key) && GIVEN_NAME_SET.has(r.key));
     // A vocative: ", Mark!" at the end of a sentence.
     const vocative =
-      len === 1 && ambiguousGiven && /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) && /^[!?.]/.test(text.slice(w.end, w.end + 1));
+      len === 1 &&
+      ambiguousGiven &&
+      /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) &&
+      /^[!?.]/.test(text.slice(w.end, w.end + 1));
     const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
-    const weakCue = WEAK_CUE_RE.test(before) && !/(?:\bto|\bof|\bfrom|\band|\bis|\bwas|\bwith|\bby|\bmeet|\bmet)\s*$/.test(before);
+    const weakCue =
+      WEAK_CUE_RE.test(before) && !/(?:\bto|\bof|\bfrom|\band|\bis|\bwas|\bwith|\bby|\bmeet|\bmet)\s*$/.test(before);
     const speech = SPEECH_AFTER_RE.test(after);
     // Dialogue speaker at the start of a line: "Nicole: Remember me".
     const speaker = len === 1 && /^\s*:/.test(after) && (i === 0 || /\n\s*$/.test(text.slice(0, w.start)));
@@ -210,8 +242,12 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     found.push(span);
     queue.push(span);
   };
-  const NEIGHBOUR_RIGHT = noCase ? /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{L}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u : /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{Lu}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u;
-  const NEIGHBOUR_LEFT = noCase ? /(?<![\p{L}\p{M}])(\p{L}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u : /(?<![\p{L}\p{M}]|\p{Lu}\p{L}*\s)(\p{Lu}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u;
+  const NEIGHBOUR_RIGHT = noCase
+    ? /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{L}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u
+    : /^(?:,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)(\p{Lu}[\p{L}\p{M}'’-]+)(?![\p{L}\p{M}]|\s+\p{Lu})/u;
+  const NEIGHBOUR_LEFT = noCase
+    ? /(?<![\p{L}\p{M}])(\p{L}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u
+    : /(?<![\p{L}\p{M}]|\p{Lu}\p{L}*\s)(\p{Lu}[\p{L}\p{M}'’-]+)(?:\s*,\s*|\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+)$/u;
   for (let q = 0; q < queue.length && q < 50; q++) {
     const s = queue[q]!;
     if (/\s/.test(text.slice(s.start, s.end))) continue;
@@ -233,7 +269,8 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     const covered = (pos: number): boolean => found.some((s) => pos >= s.start && pos < s.end);
     for (const w of words) {
       if (covered(w.start)) continue;
-      if ((w.cap || noCase) && known.has(bare(w.lower))) found.push({ start: w.start, end: w.end, type: 'name', priority: 35 });
+      if ((w.cap || noCase) && known.has(bare(w.lower)))
+        found.push({ start: w.start, end: w.end, type: 'name', priority: 35 });
     }
   }
   for (const s of found) out.push(s);

@@ -9,7 +9,8 @@ const P_CONTEXT = 70;
 // Above addresses (68): a phone number is never part of a street line.
 const P_PHONE = 69;
 
-const EMAIL_RE = /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b/g;
+const EMAIL_RE =
+  /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b/g;
 
 export function findEmails(text: string, out: PiiCandidate[]): void {
   if (!text.includes('@')) return;
@@ -74,7 +75,12 @@ export function findNhsNumbers(text: string, out: PiiCandidate[]): void {
       if (PHONE_CONTEXT.test(before) || PHONE_CONTEXT_AFTER.test(textAfter(text, m.index + m[0].length, 20))) continue;
       if (m[1] === '-') continue;
     }
-    out.push({ start: m.index, end: m.index + m[0].length, type: 'nhs_number', priority: P_CHECKSUM + (nhsContext ? 5 : 0) });
+    out.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      type: 'nhs_number',
+      priority: P_CHECKSUM + (nhsContext ? 5 : 0),
+    });
   }
 }
 
@@ -103,7 +109,8 @@ export function findPostcodes(text: string, out: PiiCandidate[]): void {
   }
 }
 
-const IPV4_RE = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)/g;
+const IPV4_RE =
+  /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d]|\.\d)/g;
 const IPV6_RE = /(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])/g;
 
 function ipv6Valid(s: string): boolean {
@@ -175,7 +182,8 @@ const DATE_RE = new RegExp(
   `\\b(?:\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2})|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:${MONTHS})\\.?,? \\d{4}|(?:${MONTHS})\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4})\\b`,
   'gi',
 );
-const DOB_CONTEXT = /\b(?:born|dob|d\.o\.b\.?|date of birth|birth ?date|birthday|b\.|dyddiad geni|ganwyd|geni)\b[^.\n]{0,30}$/;
+const DOB_CONTEXT =
+  /\b(?:born|dob|d\.o\.b\.?|date of birth|birth ?date|birthday|b\.|dyddiad geni|ganwyd|geni)\b[^.\n]{0,30}$/;
 
 export function findDatesOfBirth(text: string, out: PiiCandidate[]): void {
   for (const m of text.matchAll(DATE_RE)) {
