@@ -213,4 +213,3 @@ export function entryCard(options: CardOptions): SafeHtml {
         })}</span><a href="${entryUrl}">${t(lang, 'readMore')}<span class="vh">: ${theme.text}</span></a></div>`;
   return html`<article class="entry" aria-labelledby="${id}"><div class="entry__head">${metaLine(lang, entry)}<h2 class="entry__title" id="${id}"${langAttr(theme)}><a href="${entryUrl}">${theme.text}</a></h2></div>${entryHalves(options, 3)}${foot}</article>`;
 }
-

@@ -65,7 +65,9 @@ export function formatPeriod(lang: Lang, start: Date, end: Date): string {
     year: 'numeric',
     timeZone: TIME_ZONE,
   });
-  return end.getTime() < start.getTime() ? format.format(start) : format.formatRange(start, end);
+  // Intl puts thin spaces around the dash; plain spaces wrap better and exist in every PDF font.
+  const range = end.getTime() < start.getTime() ? format.format(start) : format.formatRange(start, end);
+  return range.replace(/[\u2009\u202f]/g, ' ');
 }
 
 export function formatNumber(lang: Lang, value: number): string {

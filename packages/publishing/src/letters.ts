@@ -45,6 +45,8 @@ export async function renderLetterBatch(letters: Letter[], options: LetterBatchO
     { top: 20 * MM, bottom: 15 * MM, left, right: left },
   );
   const { doc, text } = pdf;
+  // Letters about the same action share one QR code image.
+  const qrCodes = new Map<string, Buffer>();
   for (const letter of letters) {
     const lang = letter.lang ?? options.lang;
     const name = orgName(org, lang);
@@ -93,7 +95,12 @@ export async function renderLetterBatch(letters: Letter[], options: LetterBatchO
     });
     const qrSize = 25 * MM;
     y += 4;
-    doc.image(await qrPng(letter.entryUrl), left, y, { width: qrSize, height: qrSize });
+    let qr = qrCodes.get(letter.entryUrl);
+    if (!qr) {
+      qr = await qrPng(letter.entryUrl, 300);
+      qrCodes.set(letter.entryUrl, qr);
+    }
+    doc.image(qr, left, y, { width: qrSize, height: qrSize });
     doc
       .fillColor(TEXT)
       .font(pdf.regular)

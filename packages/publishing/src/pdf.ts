@@ -104,13 +104,13 @@ export async function createPdf(
 }
 
 /** The QR code as a PNG, large enough to print sharply at poster size. */
-export async function qrPng(url: string, colour = '#0b0c0c'): Promise<Buffer> {
+export async function qrPng(url: string, width = 600): Promise<Buffer> {
   const { default: QRCode } = await import('qrcode');
   return QRCode.toBuffer(url, {
     type: 'png',
     errorCorrectionLevel: 'M',
     margin: 1,
-    width: 600,
-    color: { dark: colour, light: '#ffffff' },
+    width,
+    color: { dark: '#0b0c0cff', light: '#ffffffff' },
   });
 }

@@ -60,33 +60,45 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
     .text(text(t(lang, 'posterTagline')), MARGIN, 120, { width });
 
   // Entries, each in two columns, while they fit above the QR footer.
-  const footerTop = PAGE.height - 190;
+  const footerTop = PAGE.height - MARGIN - 130 - 36;
   const gap = 20;
   const column = (width - gap) / 2;
   let y = bandHeight + 32;
+  // A column is a bold first line (count, or status and title) over regular text.
+  const columnHeight = (lead: string, body: string, w: number) => {
+    doc.font(pdf.bold).fontSize(12.5);
+    const leadHeight = lead ? doc.heightOfString(text(lead), { width: w }) + 4 : 0;
+    doc.font(pdf.regular).fontSize(12);
+    return leadHeight + (body ? doc.heightOfString(text(body), { width: w }) : 0);
+  };
+  const drawColumn = (lead: string, body: string, x: number, top: number, w: number) => {
+    let cursor = top;
+    if (lead) {
+      doc.fillColor(TEXT).font(pdf.bold).fontSize(12.5).text(text(lead), x, cursor, { width: w });
+      cursor = doc.y + 4;
+    }
+    if (body) doc.fillColor(TEXT).font(pdf.regular).fontSize(12).text(text(body), x, cursor, { width: w });
+  };
   for (const entry of entries) {
     const theme = localise(lang, entry.themeName, entry.themeNameCy).text;
     const summary = excerpt(localise(lang, entry.youSaid.summary, entry.youSaid.summaryCy).text, 220);
-    const count = countText(lang, entry.youSaid);
+    const count = countText(lang, entry.youSaid) ?? '';
     const action = entry.weDid[0];
-    const said = [count, summary].filter(Boolean).join('\n');
-    let did = t(lang, 'noActionsYet');
+    let didLead = '';
+    let didBody = t(lang, 'noActionsYet');
     if (action) {
       const title = localise(lang, action.title, action.titleCy).text;
       const statement = excerpt(localise(lang, action.statement, action.statementCy).text, 200);
       const declined = action.status === 'declined' ? declinedText(lang, action) : null;
-      did = `${statusLabel(lang, action.status)}: ${title}\n${
-        declined ? `${declined.because}${declined.reason ? ` ${excerpt(declined.reason, 200)}` : ''}` : statement
-      }`;
+      didLead = `${statusLabel(lang, action.status)}: ${title}`;
+      didBody = declined
+        ? `${declined.because}${declined.reason ? ` ${excerpt(declined.reason, 200)}` : ''}`
+        : statement;
     }
-    doc.font(pdf.bold).fontSize(17);
+    doc.font(pdf.bold).fontSize(18);
     const themeHeight = doc.heightOfString(text(theme), { width });
-    doc.font(pdf.regular).fontSize(11.5);
-    const bodyHeight = Math.max(
-      doc.heightOfString(text(said), { width: column }),
-      doc.heightOfString(text(did), { width: column - 16 }) + 16,
-    );
-    const blockHeight = themeHeight + 6 + 14 + 18 + bodyHeight + 24;
+    const bodyHeight = Math.max(columnHeight(count, summary, column), columnHeight(didLead, didBody, column - 20) + 12);
+    const blockHeight = 14 + themeHeight + 8 + 18 + bodyHeight + 28;
     if (y + blockHeight > footerTop) break;
     doc
       .fillColor(MUTED)
@@ -94,29 +106,17 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
       .fontSize(10)
       .text(text(formatPeriod(lang, entry.periodStart, entry.periodEnd)), MARGIN, y, { width });
     y += 14;
-    doc.fillColor(TEXT).font(pdf.bold).fontSize(17).text(text(theme), MARGIN, y, { width });
-    y += themeHeight + 6;
-    doc
-      .fillColor(colours.accent)
-      .font(pdf.bold)
-      .fontSize(10)
-      .text(text(t(lang, 'youSaid').toUpperCase()), MARGIN, y, {
-        width: column,
-        characterSpacing: 1,
-      });
+    doc.fillColor(TEXT).font(pdf.bold).fontSize(18).text(text(theme), MARGIN, y, { width });
+    y += themeHeight + 8;
+    const didLeft = MARGIN + column + gap;
+    doc.rect(didLeft, y - 6, column, bodyHeight + 30).fill(colours.tint);
+    doc.fillColor(colours.accent).font(pdf.bold).fontSize(10);
+    doc.text(text(t(lang, 'youSaid').toUpperCase()), MARGIN, y, { width: column, characterSpacing: 1 });
+    doc.text(text(t(lang, 'weDid').toUpperCase()), didLeft + 10, y, { width: column - 20, characterSpacing: 1 });
     y += 18;
-    doc.rect(MARGIN + column + gap, y - 24, column, bodyHeight + 24).fill(colours.tint);
-    doc
-      .fillColor(colours.accent)
-      .font(pdf.bold)
-      .fontSize(10)
-      .text(text(t(lang, 'weDid').toUpperCase()), MARGIN + column + gap + 8, y - 18, {
-        width: column - 16,
-        characterSpacing: 1,
-      });
-    doc.fillColor(TEXT).font(pdf.regular).fontSize(11.5).text(text(said), MARGIN, y, { width: column });
-    doc.text(text(did), MARGIN + column + gap + 8, y, { width: column - 16 });
-    y += bodyHeight + 24;
+    drawColumn(count, summary, MARGIN, y, column);
+    drawColumn(didLead, didBody, didLeft + 10, y, column - 20);
+    y += bodyHeight + 28;
     doc
       .moveTo(MARGIN, y - 12)
       .lineTo(PAGE.width - MARGIN, y - 12)
