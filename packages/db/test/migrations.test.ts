@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type TestDatabase, withDatabase } from '../../../test/harness/db.ts';
-import { MIGRATIONS_FOLDER, migrate } from '../src/index.ts';
+import { MIGRATIONS_FOLDER, migrate, queryRows } from '../src/index.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -39,10 +39,11 @@ describe('migrations', () => {
     });
 
     test('every domain table exists', async () => {
-      const result = await t.database.db.execute(
+      const rows = await queryRows<{ table_name: string }>(
+        t.database.db,
         sql`select table_name from information_schema.tables where table_schema = 'public'`,
       );
-      const tables = (result.rows as { table_name: string }[]).map((r) => r.table_name);
+      const tables = rows.map((r) => r.table_name);
       for (const name of [
         'organisations',
         'customer_groups',
@@ -75,10 +76,11 @@ describe('migrations', () => {
 
     test('migrating again is a no-op, and concurrent migrations are safe', async () => {
       await Promise.all([migrate(t.database), migrate(t.database)]);
-      const result = await t.database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect((result.rows[0] as { n: number }).n).toBe(
-        readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length,
+      const rows = await queryRows<{ n: number }>(
+        t.database.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
       );
+      expect(rows[0]?.n).toBe(readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length);
     });
   });
 });

@@ -1,0 +1,10 @@
+export * from './client.ts';
+export * from './crypto.ts';
+export * from './migrate.ts';
+export * from './queries/access.ts';
+export * from './queries/actions.ts';
+export * from './queries/feedback.ts';
+export * from './queries/organisations.ts';
+export * from './queries/publications.ts';
+export * from './queries/themes.ts';
+export * as schema from './schema/index.ts';

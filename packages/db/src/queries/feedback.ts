@@ -1,0 +1,191 @@
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { contacts, feedback, feedbackThemes, themes } from '../schema/index.ts';
+
+export type FeedbackRow = typeof feedback.$inferSelect;
+export type NewFeedbackRow = typeof feedback.$inferInsert;
+export type NewContactRow = typeof contacts.$inferInsert;
+
+export async function insertContact(db: Db, row: NewContactRow): Promise<string> {
+  const rows = await db.insert(contacts).values(row).returning({ id: contacts.id });
+  return rows[0]!.id;
+}
+
+export async function insertFeedback(db: Db, row: NewFeedbackRow): Promise<void> {
+  await db.insert(feedback).values(row);
+}
+
+/**
+ * Inserts, or for a repeat of the same (source, external id) updates the text and details in place.
+ * Returns whether the row was created and its id (the existing one on update).
+ */
+export async function upsertFeedbackByExternalId(
+  db: Db,
+  row: NewFeedbackRow,
+): Promise<{ id: string; created: boolean }> {
+  const rows = await db
+    .insert(feedback)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [feedback.orgId, feedback.source, feedback.externalId],
+      set: {
+        text: sql`excluded.text`,
+        rating: sql`excluded.rating`,
+        details: sql`excluded.details`,
+        channel: sql`excluded.channel`,
+        status: sql`case when ${feedback.text} is distinct from excluded.text then 'received' else ${feedback.status} end`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ id: feedback.id, inserted: sql<boolean>`(xmax = 0)` });
+  const first = rows[0]!;
+  return { id: first.id, created: first.inserted };
+}
+
+export async function getFeedback(db: Db, orgId: string, id: string): Promise<FeedbackRow | null> {
+  const rows = await db
+    .select()
+    .from(feedback)
+    .where(and(eq(feedback.orgId, orgId), eq(feedback.id, id)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export interface FeedbackFilters {
+  channel?: string | undefined;
+  status?: string | undefined;
+  themeId?: string | undefined;
+  servicePointId?: string | undefined;
+  customerGroupId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  q?: string | undefined;
+  triage?: boolean | undefined;
+}
+
+export interface FeedbackCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+/** Newest first, stable under concurrent inserts: ordered by (received_at, id) with a keyset cursor. */
+export async function listFeedback(
+  db: Db,
+  orgId: string,
+  filters: FeedbackFilters,
+  page: { limit: number; after?: FeedbackCursor | undefined },
+): Promise<FeedbackRow[]> {
+  const where: SQL[] = [eq(feedback.orgId, orgId)];
+  if (filters.channel) where.push(eq(feedback.channel, filters.channel));
+  if (filters.status) where.push(eq(feedback.status, filters.status));
+  if (filters.servicePointId) where.push(eq(feedback.servicePointId, filters.servicePointId));
+  if (filters.customerGroupId) where.push(eq(feedback.customerGroupId, filters.customerGroupId));
+  if (filters.from) where.push(gte(feedback.receivedAt, filters.from));
+  if (filters.to) where.push(lte(feedback.receivedAt, filters.to));
+  if (filters.triage !== undefined) where.push(eq(feedback.needsTriage, filters.triage));
+  if (filters.themeId) {
+    where.push(
+      sql`exists (select 1 from ${feedbackThemes} ft where ft.feedback_id = ${feedback.id} and ft.theme_id = ${filters.themeId})`,
+    );
+  }
+  if (filters.q) {
+    where.push(sql`to_tsvector('simple', coalesce(${feedback.text}, '')) @@ plainto_tsquery('simple', ${filters.q})`);
+  }
+  if (page.after) {
+    const { receivedAt, id } = page.after;
+    where.push(or(lt(feedback.receivedAt, receivedAt), and(eq(feedback.receivedAt, receivedAt), lt(feedback.id, id)))!);
+  }
+  return db
+    .select()
+    .from(feedback)
+    .where(and(...where))
+    .orderBy(desc(feedback.receivedAt), desc(feedback.id))
+    .limit(page.limit);
+}
+
+export async function themesOfFeedback(db: Db, orgId: string, feedbackIds: string[]) {
+  if (feedbackIds.length === 0) return [];
+  return db
+    .select({
+      feedbackId: feedbackThemes.feedbackId,
+      themeId: feedbackThemes.themeId,
+      key: themes.key,
+      name: themes.name,
+      confidence: feedbackThemes.confidence,
+      source: feedbackThemes.source,
+      confirmed: feedbackThemes.confirmed,
+      terms: feedbackThemes.terms,
+    })
+    .from(feedbackThemes)
+    .innerJoin(themes, eq(themes.id, feedbackThemes.themeId))
+    .where(and(eq(feedbackThemes.orgId, orgId), inArray(feedbackThemes.feedbackId, feedbackIds)));
+}
+
+export interface AnalysisToStore {
+  orgId: string;
+  feedbackId: string;
+  language: string;
+  redactedText: string;
+  sentimentScore: number;
+  sentimentClass: string;
+  needsTriage: boolean;
+  themes: { themeId: string; confidence: number; source: 'rule' | 'model'; terms: string[] }[];
+}
+
+/**
+ * Stores one analysis. Idempotent: automatic theme rows are replaced as a set, while rows a staff
+ * member set or confirmed are kept as they are.
+ */
+export async function saveAnalysis(db: Db, a: AnalysisToStore): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(feedback)
+      .set({
+        language: a.language,
+        redactedText: a.redactedText,
+        sentimentScore: a.sentimentScore,
+        sentimentClass: a.sentimentClass,
+        needsTriage: a.needsTriage,
+        status: a.needsTriage ? 'triage' : 'analysed',
+        analysedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(feedback.orgId, a.orgId), eq(feedback.id, a.feedbackId), sql`${feedback.erasedAt} is null`))
+      .returning({ id: feedback.id });
+    if (updated.length === 0) return false;
+    await tx
+      .delete(feedbackThemes)
+      .where(
+        and(
+          eq(feedbackThemes.feedbackId, a.feedbackId),
+          eq(feedbackThemes.confirmed, false),
+          sql`${feedbackThemes.source} <> 'staff'`,
+        ),
+      );
+    if (a.themes.length > 0) {
+      await tx
+        .insert(feedbackThemes)
+        .values(a.themes.map((t) => ({ ...t, feedbackId: a.feedbackId, orgId: a.orgId })))
+        .onConflictDoNothing();
+    }
+    return true;
+  });
+}
+
+/** Rows accepted but not analysed past the grace period: the sweeper re-enqueues them. */
+export async function listStaleReceived(db: Db, olderThan: Date, limit: number) {
+  return db
+    .select({ id: feedback.id, orgId: feedback.orgId, channel: feedback.channel })
+    .from(feedback)
+    .where(and(eq(feedback.status, 'received'), lt(feedback.createdAt, olderThan)))
+    .orderBy(feedback.createdAt)
+    .limit(limit);
+}
+
+export async function countFeedbackByStatus(db: Db, orgId: string) {
+  return db
+    .select({ status: feedback.status, n: sql<number>`count(*)::int` })
+    .from(feedback)
+    .where(eq(feedback.orgId, orgId))
+    .groupBy(feedback.status);
+}
