@@ -21,6 +21,8 @@ input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px soli
 .wrap{max-width:66rem;margin-inline:auto;padding-inline:1rem}
 @media (min-width:40em){.wrap{padding-inline:1.5rem}}
 main:focus{outline:none}
+body:not(.embed){display:flex;flex-direction:column;min-height:100vh}
+body:not(.embed)>main{flex:1 0 auto}
 .site-header{background:var(--brand);color:var(--on-brand)}
 .site-header .wrap{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.5rem 1.5rem;padding-block:.875rem}
 .site-header a{color:var(--on-brand)}
@@ -36,8 +38,8 @@ h1{font-size:2rem;letter-spacing:-.01em;margin-bottom:1rem}
 @media (min-width:40em){h1{font-size:3rem}}
 .lede{font-size:1.125rem;max-width:40em;margin-bottom:1.5rem}
 @media (min-width:40em){.lede{font-size:1.3125rem}}
-.cta--after{margin-top:1.5rem}
 .cta{display:flex;flex-wrap:wrap;align-items:center;gap:.75rem 1.25rem;margin:0;padding:0;list-style:none}
+.cta--after{margin-top:1.5rem}
 .button{display:inline-block;padding:.5rem 1rem .4375rem;border:2px solid transparent;border-radius:.25rem;background:var(--accent);color:#fff;font:inherit;font-weight:700;line-height:1.25;text-decoration:none;box-shadow:0 2px 0 var(--accent-dark);cursor:pointer}
 .button:hover{background:var(--accent-dark);color:#fff;text-decoration:none}
 .button--secondary{background:#fff;color:var(--accent);border-color:var(--accent);box-shadow:none}
