@@ -106,7 +106,9 @@ export function detectEmergingTopics(
       stems: s.stems,
     });
   }
-  found.sort((a, b) => b.score - a.score || b.count - a.count || a.term.localeCompare(b.term));
+  found.sort(
+    (a, b) => b.score - a.score || b.count - a.count || b.stems.length - a.stems.length || a.term.localeCompare(b.term),
+  );
   // A word that mostly appears inside a rising phrase is the same topic: keep the phrase only.
   const phrases = found.filter((f) => f.stems.length > 1);
   const result = found.filter(

@@ -1,5 +1,5 @@
 import type { ThemeDef } from './taxonomy.ts';
-import { phraseStems, type Token, tokenise } from './tokenise.ts';
+import { phraseStems, stemWord, type Token, tokenise } from './tokenise.ts';
 
 interface Phrase {
   stems: string[];
@@ -40,9 +40,10 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
         const stems = phraseStems(text);
         if (stems.length === 0) continue;
         const phrase: Phrase = { stems, kind, themeKey: theme.key };
-        if (kind !== 'exclude') for (const s of stems) coveredStems.add(s.replace(/\*$/, ''));
+        if (kind !== 'exclude')
+          for (const s of stems) coveredStems.add(s.startsWith('=') ? stemWord(s.slice(1)) : s.replace(/\*$/, ''));
         const first = stems[0]!;
-        if (first.endsWith('*')) prefixFirst.push(phrase);
+        if (first.endsWith('*') || first.startsWith('=')) prefixFirst.push(phrase);
         else {
           const list = byFirstStem.get(first);
           if (list) list.push(phrase);
@@ -51,11 +52,15 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
       }
     }
   }
+  // longest phrases first, so "car parks" claims its words before "parks" can
+  for (const list of byFirstStem.values()) list.sort((a, b) => b.stems.length - a.stems.length);
+  prefixFirst.sort((a, b) => b.stems.length - a.stems.length);
   return { byFirstStem, prefixFirst, coveredStems };
 }
 
 function stemMatches(pattern: string, tok: Token): boolean {
   if (pattern.endsWith('*')) return tok.word.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('=')) return tok.word === pattern.slice(1);
   return tok.stem === pattern;
 }
 
@@ -79,8 +84,12 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
     }
     return m;
   };
+  // per theme, the token index up to which a longer phrase already matched
+  const claimedUntil = new Map<string, number>();
   const consider = (phrase: Phrase, i: number) => {
+    if ((claimedUntil.get(phrase.themeKey + phrase.kind) ?? -1) > i) return;
     if (!matchAt(tokens, i, phrase.stems)) return;
+    claimedUntil.set(phrase.themeKey + phrase.kind, i + phrase.stems.length);
     const words = tokens
       .slice(i, i + phrase.stems.length)
       .map((t) => t.word)

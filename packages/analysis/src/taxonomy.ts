@@ -4,7 +4,8 @@
  * - include: any match tags the theme (source 'rule'), unless the match is negated ("not dirty");
  * - exclude: any match vetoes the theme, whatever the model or other rules say;
  * - force: any match tags the theme even when the model is confident it is absent.
- * A word ending in `*` matches as a prefix of the word ("recycl*").
+ * A word ending in `*` matches as a prefix of the word ("recycl*"); a word starting with `=` matches only
+ * exactly ("=parking", because Porter stems "parking" and "parks" alike).
  */
 export interface ThemeDef {
   key: string;
@@ -201,9 +202,10 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Parciau a mannau gwyrdd',
     'environment',
     words(
-      'park, parks, playground, play area, green space, grass, grass cutting, football pitch, ' +
+      '=park, =parks, playground, play area, green space, grass, grass cutting, football pitch, ' +
         'allotment*, parc, parciau',
     ),
+    words('car park, car parks, park and ride, maes parcio'),
   ),
   theme(
     'environment.noise',
@@ -228,7 +230,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Parcio',
     'transport',
     words(
-      'parking, car park, park the car, parking space, parking spaces, parking permit, parking ticket, ' +
+      '=parking, =parked, car park, park the car, parking space, parking spaces, parking permit, parking ticket, ' +
         'parking charges, parcio, maes parcio',
     ),
   ),

@@ -47,7 +47,7 @@ const NEGATORS = new Set([
 ]);
 // Words that end a negation scope even without punctuation.
 const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'except', 'yet', 'ond']);
-const NEGATION_SPAN = 4;
+const NEGATION_SPAN = 3;
 
 const STEM_CACHE_LIMIT = 50_000;
 const stemCache = new Map<string, string>();
@@ -153,15 +153,19 @@ export function isNegator(word: string): boolean {
   return NEGATORS.has(word);
 }
 
-/** Stems of a rule phrase, e.g. "Waiting times" → ["wait", "time"]. A trailing `*` on a word keeps it as a prefix. */
+/**
+ * Patterns of a rule phrase, one per word: a stem ("Waiting times" → ["wait", "time"]), a prefix for a word
+ * ending in `*` ("recycl*"), or an exact word for a word starting with `=` ("=parking" does not match "parks").
+ */
 export function phraseStems(phrase: string): string[] {
   const out: string[] = [];
   for (const raw of phrase.toLowerCase().split(/\s+/)) {
     if (!raw) continue;
     const prefix = raw.endsWith('*');
+    const exact = raw.startsWith('=');
     const cleaned = raw.replace(/[’']/g, '').replace(/[^\p{L}\p{N}]+/gu, '');
     if (!cleaned) continue;
-    out.push(prefix ? `${cleaned}*` : stemWord(cleaned));
+    out.push(prefix ? `${cleaned}*` : exact ? `=${cleaned}` : stemWord(cleaned));
   }
   return out;
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { isLinearModel, predictThemes, type TrainingExample, trainThemeModel } from '../src/classifier.ts';
+
+const templates: Record<string, string[]> = {
+  parking: [
+    'no parking spaces near the {x}',
+    'the car park at the {x} was full',
+    'parking charges at the {x} are high',
+  ],
+  food: ['the food at the {x} was cold', 'lunch in the {x} was tasty', 'a better menu in the {x} please'],
+  staff: ['the nurse at the {x} was kind', 'reception staff at the {x} were rude', 'the doctor at the {x} listened'],
+};
+const places = ['clinic', 'hospital', 'library', 'centre', 'ward', 'surgery', 'office', 'hub'];
+
+function examples(): TrainingExample[] {
+  const out: TrainingExample[] = [];
+  for (const [label, list] of Object.entries(templates)) {
+    for (const t of list) for (const p of places) out.push({ text: t.replace('{x}', p), labels: [label] });
+  }
+  return out;
+}
+
+describe('theme classifier', () => {
+  it('predicts the classes it was trained on for unseen texts', () => {
+    const model = trainThemeModel(examples());
+    expect(predictThemes(model, 'The car park near the station was full').predicted).toEqual(['parking']);
+    expect(predictThemes(model, 'The food on the ward was cold again').predicted).toEqual(['food']);
+    expect(predictThemes(model, 'The nurse was kind and listened').predicted).toEqual(['staff']);
+  });
+
+  it('gives every label a probability between 0 and 1', () => {
+    const { scores } = predictThemes(trainThemeModel(examples()), 'parking was awful');
+    expect(Object.keys(scores).sort()).toEqual(['food', 'parking', 'staff']);
+    for (const s of Object.values(scores)) expect(s).toBeGreaterThanOrEqual(0);
+    for (const s of Object.values(scores)) expect(s).toBeLessThanOrEqual(1);
+  });
+
+  it('changes its predictions on similar items after retraining with staff corrections', () => {
+    const base = examples();
+    const item = 'the wifi in the waiting room keeps dropping';
+    const before = trainThemeModel(base);
+    expect(predictThemes(before, item).predicted).not.toContain('digital');
+    const corrections: TrainingExample[] = [
+      'the wifi in the {x} keeps dropping',
+      'no wifi signal in the {x}',
+      'wifi password at the {x} does not work',
+    ].flatMap((t) => places.map((p) => ({ text: t.replace('{x}', p), labels: ['digital'] })));
+    const after = trainThemeModel([...base, ...corrections], { version: 'v2' });
+    expect(predictThemes(after, 'the wifi in the day room keeps dropping').predicted).toEqual(['digital']);
+    expect(after.version).toBe('v2');
+  });
+
+  it('round-trips through JSON and predicts the same', () => {
+    const model = trainThemeModel(examples());
+    const copy: unknown = JSON.parse(JSON.stringify(model));
+    expect(isLinearModel(copy)).toBe(true);
+    if (!isLinearModel(copy)) return;
+    const text = 'reception staff were rude about parking';
+    expect(predictThemes(copy, text)).toEqual(predictThemes(model, text));
+  });
+
+  it('uses the question: the same answer gets the label its question implies', () => {
+    const train: TrainingExample[] = [];
+    for (let i = 0; i < 30; i++) {
+      train.push({
+        text: i % 2 ? 'Nothing.' : 'Nothing really',
+        question: 'What could we do better?',
+        labels: ['praise'],
+      });
+      train.push({ text: i % 2 ? 'Nothing.' : 'Nothing really', question: 'What was good?', labels: ['criticism'] });
+      train.push({ text: `The staff were lovely ${i}`, question: 'What was good?', labels: ['praise'] });
+      train.push({
+        text: `The wait was far too long ${i}`,
+        question: 'What could we do better?',
+        labels: ['criticism'],
+      });
+    }
+    const model = trainThemeModel(train);
+    expect(predictThemes(model, 'Nothing', 'What could we do better?').predicted).toEqual(['praise']);
+    expect(predictThemes(model, 'Nothing', 'What was good?').predicted).toEqual(['criticism']);
+  });
+});

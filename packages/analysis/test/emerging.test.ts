@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { detectEmergingTopics } from '../src/emerging.ts';
+import type { ThemeDef } from '../src/taxonomy.ts';
+
+const taxonomy: ThemeDef[] = [{ key: 'waste', name: 'Bins', rules: { include: ['bin', 'bins'] } }];
+const filler = ['The library was quiet today', 'Staff at the desk were helpful', 'Opening hours suit me'];
+
+function items(prefix: string, n: number, extra: (i: number) => string | null) {
+  return Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, text: extra(i) ?? filler[i % filler.length]! }));
+}
+
+describe('emerging topics', () => {
+  it('finds a term rising in recent feedback and gives example items', () => {
+    const baseline = items('b', 60, () => null);
+    const recent = items('r', 30, (i) => (i % 3 === 0 ? `Queued at the ticket machine, again (${i})` : null));
+    const topics = detectEmergingTopics(recent, baseline, taxonomy);
+    const top = topics[0];
+    expect(top?.term).toBe('ticket machine');
+    expect(topics.map((t) => t.term)).not.toContain('ticket');
+    expect(top?.count).toBe(10);
+    expect(top?.exampleIds).toContain('r0');
+  });
+
+  it('does not propose a term that a theme rule already covers', () => {
+    const baseline = items('b', 60, () => null);
+    const recent = items('r', 30, (i) => (i % 3 === 0 ? `Bins overflowing in the street (${i})` : null));
+    const terms = detectEmergingTopics(recent, baseline, taxonomy).map((t) => t.term);
+    expect(terms.some((t) => t.split(' ').includes('bins'))).toBe(false);
+    expect(terms).toContain('overflowing');
+  });
+
+  it('does not propose terms that were as common in the baseline', () => {
+    const baseline = items('b', 60, (i) => (i % 3 === 0 ? `Ticket machine broken (${i})` : null));
+    const recent = items('r', 30, (i) => (i % 3 === 0 ? `Ticket machine broken (${i})` : null));
+    expect(detectEmergingTopics(recent, baseline, taxonomy)).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { matchThemeRules } from '../src/rules.ts';
+import type { ThemeDef } from '../src/taxonomy.ts';
+import { tokenise } from '../src/tokenise.ts';
+
+const taxonomy: ThemeDef[] = [
+  { key: 'clean', name: 'Cleanliness', rules: { include: ['dirty', 'clean'] } },
+  { key: 'parking', name: 'Parking', rules: { include: ['parking', 'car park'] } },
+  {
+    key: 'waste',
+    name: 'Bins',
+    rules: { include: ['bin', 'recycl*'], exclude: ['bin laden'], force: ['fly tipping'] },
+  },
+];
+
+const keys = (text: string) =>
+  matchThemeRules(taxonomy, text)
+    .filter((m) => m.terms.length > 0 && !m.vetoed)
+    .map((m) => m.key);
+
+describe('rules', () => {
+  it('tag a theme from a stemmed phrase and return the matched words', () => {
+    const [match] = matchThemeRules(taxonomy, 'The Car Parks were full');
+    expect(match?.key).toBe('parking');
+    expect(match?.terms).toEqual(['car parks']);
+  });
+
+  it('do not fire on a negated mention: "not dirty"', () => {
+    expect(keys('The toilets were dirty')).toEqual(['clean']);
+    expect(keys('The toilets were not dirty')).toEqual([]);
+    expect(matchThemeRules(taxonomy, 'The toilets were not dirty')[0]?.negatedTerms).toEqual(['dirty']);
+  });
+
+  it('do not fire on a negated mention: "no problem with parking"', () => {
+    expect(keys('No problem with parking at all')).toEqual([]);
+    expect(keys('Parking was a problem')).toEqual(['parking']);
+  });
+
+  it('end the negation scope at "but" and at punctuation', () => {
+    expect(keys('Not bad, but the parking was awful')).toEqual(['parking']);
+    expect(keys('Never again. Parking was awful')).toEqual(['parking']);
+  });
+
+  it('match a prefix word with *', () => {
+    expect(keys('Recycling collections are erratic')).toEqual(['waste']);
+  });
+
+  it('veto a theme with an exclude phrase', () => {
+    const m = matchThemeRules(taxonomy, 'A documentary on bin laden');
+    expect(m.find((x) => x.key === 'waste')?.vetoed).toBe(true);
+  });
+
+  it('mark force phrases as forced', () => {
+    const m = matchThemeRules(taxonomy, 'Fly tipping behind the shops');
+    expect(m.find((x) => x.key === 'waste')).toMatchObject({ forced: true, terms: ['fly tipping'] });
+  });
+});
+
+describe('tokenise', () => {
+  it('joins contractions so "don\'t" is a negator, and marks the words after it', () => {
+    const toks = tokenise("I don't like the food");
+    expect(toks.map((t) => t.word)).toEqual(['i', 'dont', 'like', 'the', 'food']);
+    expect(toks.map((t) => t.negated)).toEqual([false, false, true, true, true]);
+  });
+
+  it('keeps offsets into the original text', () => {
+    const text = 'Café  staff';
+    const toks = tokenise(text);
+    expect(toks.map((t) => text.slice(t.start, t.end))).toEqual(['Café', 'staff']);
+  });
+});
