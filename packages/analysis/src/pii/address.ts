@@ -35,7 +35,7 @@ const SECONDARY_RE =
   /^(?:(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|box|po box|p\.o\. box|building|bldg|block|house|#)\.?\s*#?[\dA-Z][\w-]*|psc \d+,? box \d+|(?:apo|fpo|dpo) (?:aa|ae|ap) \d{5}|unit \d+ box \d+)/i;
 
 const ADDRESS_CONTEXT =
-  /(?:address|addr|lives? (?:at|on|in)|living (?:at|on)|located at|located on|resid\w+ (?:at|in)|moved? (?:to|into)|moving to|sent to|send (?:it |them )?to|deliver\w* to|post\w* to|meet (?:you |me )?at|office is at|offices are|is at|corner of|side of|drops? you off at|stop at|return to|ship\w* to|mail\w* to|cyfeiriad|byw (?:yn|ar))[^.!?]{0,20}$/;
+  /(?:address|addr|lives? (?:at|on|in)|living (?:at|on)|located at|located on|resid\w+ (?:at|in)|moved? (?:to|into)|moving to|sent to|send (?:it |them )?to|deliver\w* to|post\w* to|meet (?:you |me )?at|office is at|offices are|is at|corner of|side of|drops? you off at|stop at|return to|ship\w* to|mail\w* to|cyfeiriad|byw (?:yn|ar))/gi;
 
 const ADDRESS_CUE_END = /(?:address(?: is)?:?|lives? (?:at|on|in)|at|to|is|of)\s*$/;
 const MILITARY_RE =
@@ -224,6 +224,16 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
   // Candidate starts: each number or word at a token boundary.
   const re = /(?<![\p{L}\p{M}\d'’.:/-])(?:\d{1,5}\b|[\p{L}])/gu;
   const noCaseText = !/\p{Lu}/u.test(text);
+  // Address cues ("lives at", "address:") are found once; a start is cued when one ends up to 20 characters before
+  // it within the same sentence.
+  const cueEnds: number[] = [];
+  for (const c of text.matchAll(ADDRESS_CONTEXT)) cueEnds.push(c.index + c[0].length);
+  const cued = (start: number): boolean => {
+    for (const e of cueEnds) {
+      if (e <= start && start - e <= 20 && !/[.!?]/.test(text.slice(e, start))) return true;
+    }
+    return false;
+  };
   let lastEnd = 0;
   for (const m of text.matchAll(re)) {
     const start = m.index;
@@ -232,8 +242,14 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     const isDigit = ch >= '0' && ch <= '9';
     const lowerWord = !isDigit && ch === ch.toLowerCase();
     if (lowerWord && !noCaseText) continue;
-    const before = textBefore(text, start, 60);
-    const strongContext = ADDRESS_CONTEXT.test(before);
+    const strongContext = cueEnds.length > 0 && cued(start);
+    // Without a cue, a street needs a number on its line ("14 Mill Lane", "Koskikatu 25").
+    if (!isDigit && !strongContext) {
+      const ahead = text.slice(start, start + 60);
+      const nl = ahead.indexOf('\n');
+      if (!/\d/.test(nl >= 0 ? ahead.slice(0, nl) : ahead)) continue;
+    }
+    const before = lowerWord ? textBefore(text, start, 60) : '';
     // Lower-case street names ("255 hersnapvej 18") need the cue right before them.
     if (lowerWord && !(strongContext && ADDRESS_CUE_END.test(before))) continue;
     const military = MILITARY_RE.exec(text.slice(start, start + 60));

@@ -19,10 +19,21 @@ interface Word {
 const WORD_RE = /[\p{L}][\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*\.?/gu;
 
 // Cues before a name. Strong cues accept even a lower-case or unknown word; weak ones need a capital.
+// Cues before a name. Strong cues accept even a lower-case or unknown word; weak ones need a capital. Each is scanned
+// once over the text; a word is cued when it starts where a cue (plus its trailing space) ends.
 const STRONG_CUE_RE =
-  /(?:\bmy name is|\bname is|\bname's|\bname:|\bcall me|\bcalled|\bnamed|\bi am called|\bknown as|\bsigned|\bfrom:|\buser:|\bpatient:|\benw:|\bfy enw i yw|\benw i yw|\bdw i'n|\bchange it to|\bit to|\bunder the name|\bunder|\bregards,?|\bsincerely,?|\bthanks,|\bthank you,|\bcheers,|\bdiolch,|\bcofion,|\byn gywir,|\bbest wishes,?)\s*$/;
+  /(?:\bmy name is|\bname is|\bname's|\bname:|\bcall me|\bcalled|\bnamed|\bi am called|\bknown as|\bsigned|\bfrom:|\buser:|\bpatient:|\benw:|\bfy enw i yw|\benw i yw|\bdw i'n|\bchange it to|\bit to|\bunder the name|\bunder|\bregards,?|\bsincerely,?|\bthanks,|\bthank you,|\bcheers,|\bdiolch,|\bcofion,|\byn gywir,|\bbest wishes,?)\s*/gi;
+const LOWER_NAME_CUE_RE = /(?:name is|call me|called|named|name:|enw i yw)\s*$/i;
 const WEAK_CUE_RE =
-  /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch|\bdiolch i|\bsays|\bsaid|\bexplained|\baccording to|\bby|\bwith|\bmeet|\bmet|\bto|\bof|\bfrom|\bnamed|\band|\bstarring|\bis|\bwas)\s*,?\s*$/;
+  /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch i|\bdiolch|\bsays|\bsaid|\bexplained|\baccording to|\bstarring)\s*,?\s*/gi;
+const PREP_CUE_RE = /\b(?:by|with|from|and|to|of)\s+/gi;
+
+function cueEnds(text: string, re: RegExp): Set<number> {
+  const ends = new Set<number>();
+  re.lastIndex = 0;
+  for (const m of text.matchAll(re)) ends.add(m.index + m[0].length);
+  return ends;
+}
 const SPEECH_AFTER_RE =
   /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
 const SURNAME_MORPH_RE =
@@ -49,23 +60,32 @@ function isInitialPosition(text: string, start: number): boolean {
   return c === '.' || c === '!' || c === '?' || c === '\n' || c === ':' || c === '…';
 }
 
-function tokenise(text: string): Word[] {
+function tokenise(text: string, noCase: boolean): Word[] {
   const words: Word[] = [];
-  for (const m of text.matchAll(WORD_RE)) {
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
     let t = m[0];
-    const possessive = /['’]s$/i.test(t) && t.length > 3;
+    const n = t.length;
+    const possessive =
+      n > 3 &&
+      (t.charCodeAt(n - 1) | 0x20) === 0x73 &&
+      (t.charCodeAt(n - 2) === 0x27 || t.charCodeAt(n - 2) === 0x2019);
     if (possessive) t = t.slice(0, -2);
+    const first = t[0]!;
+    const cap = first !== first.toLowerCase();
     // Keep the dot only on initials and abbreviations ("D.", "Dr."), not at sentence ends.
     if (t.endsWith('.') && t.length > 2 && !TITLES.has(t.slice(0, -1).toLowerCase())) t = t.slice(0, -1);
-    const first = t[0]!;
+    const lower = t.toLowerCase();
+    // Lexicon keys and sentence position only matter for words that can start a name.
+    const relevant = cap || noCase;
     words.push({
       start: m.index,
       end: m.index + t.length,
       text: t,
-      lower: t.toLowerCase().replace(/[’]/g, "'"),
-      cap: first !== first.toLowerCase(),
-      initial: isInitialPosition(text, m.index),
-      key: nameKey(t.endsWith('.') ? t.slice(0, -1) : t),
+      lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower,
+      cap,
+      initial: cap && isInitialPosition(text, m.index),
+      key: relevant ? nameKey(t.endsWith('.') ? t.slice(0, -1) : t) : lower,
       possessive,
     });
   }
@@ -151,15 +171,17 @@ function pushSpan(out: PiiCandidate[], words: Word[], i: number, j: number, prio
 
 /** Person names found by cues, titles, a given-name lexicon and the shape of capitalised runs. */
 export function findNames(text: string, out: PiiCandidate[]): void {
-  const words = tokenise(text);
-  if (words.length === 0) return;
   // Text written without capitals ("eva kleist lives at …") gives no case signal; fall back on the lexicon.
   const noCase = !/\p{Lu}/u.test(text);
+  const words = tokenise(text, noCase);
+  if (words.length === 0) return;
   const found: PiiCandidate[] = [];
+  const strongCues = cueEnds(text, STRONG_CUE_RE);
+  const weakCues = cueEnds(text, WEAK_CUE_RE);
+  const prepCues = cueEnds(text, PREP_CUE_RE);
   let i = 0;
   while (i < words.length) {
     const w = words[i]!;
-    const before = text.slice(Math.max(0, w.start - 40), w.start).toLowerCase();
     const prev = words[i - 1];
     // 1. Title + name: "Dr. Kyle Kuefer", "Mrs Jones".
     if (
@@ -176,8 +198,8 @@ export function findNames(text: string, out: PiiCandidate[]): void {
       continue;
     }
     // 2. Strong cue: "my name is Rubija", "call me višeslav", "Regards,\nJane Smith".
-    if (STRONG_CUE_RE.test(before) && !NOT_NAME_WORDS.has(bare(w.lower)) && /^\p{L}/u.test(w.text)) {
-      const lowerOk = !w.cap && /(?:name is|call me|called|named|name:|enw i yw)\s*$/.test(before);
+    if (strongCues.has(w.start) && !NOT_NAME_WORDS.has(bare(w.lower))) {
+      const lowerOk = !w.cap && LOWER_NAME_CUE_RE.test(text.slice(Math.max(0, w.start - 12), w.start));
       if (w.cap || lowerOk || noCase) {
         const j = extendRun(text, words, i, lowerOk || noCase);
         if (!followedByOrgWord(text, words, j)) {
@@ -211,11 +233,11 @@ export function findNames(text: string, out: PiiCandidate[]): void {
       /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) &&
       /^[!?.]/.test(text.slice(w.end, w.end + 1));
     const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
-    const weakCue =
-      WEAK_CUE_RE.test(before) && !/(?:\bto|\bof|\bfrom|\band|\bis|\bwas|\bwith|\bby|\bmeet|\bmet)\s*$/.test(before);
+    const weakCue = weakCues.has(w.start);
     const speech = SPEECH_AFTER_RE.test(after);
     // Dialogue speaker at the start of a line: "Nicole: Remember me".
-    const speaker = len === 1 && /^\s*:/.test(after) && (i === 0 || /\n\s*$/.test(text.slice(0, w.start)));
+    const speaker =
+      len === 1 && /^\s*:/.test(after) && (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, w.start - 8), w.start)));
     const shaped =
       len >= 2 &&
       run.some((r) => SURNAME_MORPH_RE.test(bare(r.lower)) || NON_ASCII_LETTER_RE.test(r.text)) &&
@@ -224,8 +246,7 @@ export function findNames(text: string, out: PiiCandidate[]): void {
     let accept = false;
     if (given) accept = true;
     else if ((ambiguousGiven && len >= 2) || vocative) accept = true;
-    else if (shaped || (multiUnknown && (/(?:\bby|\bwith|\bfrom|\band|\bto|\bof)\s*$/.test(before) || speech)))
-      accept = true;
+    else if (shaped || (multiUnknown && (prepCues.has(w.start) || speech))) accept = true;
     else if (weakCue || speech || speaker) accept = len >= 1;
     if (accept) {
       pushSpan(found, words, i, j, given || shaped ? 40 : 35);
