@@ -19,6 +19,24 @@ const WELSH_MONTHS = [
   'Rhagfyr',
 ];
 
+// Intl formatters are slow to build and safe to share.
+const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
+const numberFormats = new Map<Lang, Intl.NumberFormat>();
+
+function dateFormat(lang: Lang): Intl.DateTimeFormat {
+  let format = dateFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALE[lang], {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: TIME_ZONE,
+    });
+    dateFormats.set(lang, format);
+  }
+  return format;
+}
+
 let welshIntl: boolean | undefined;
 /** Node built with small-icu has no Welsh month names; detect once and fall back to our own list. */
 function hasWelshIntl(): boolean {
@@ -48,30 +66,25 @@ export function formatDate(lang: Lang, date: Date): string {
     const { day, month, year } = londonParts(date);
     return `${day} ${WELSH_MONTHS[month - 1]} ${year}`;
   }
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: TIME_ZONE,
-  }).format(date);
+  return dateFormat(lang).format(date);
 }
 
 /** "1 January – 31 March 2025". */
 export function formatPeriod(lang: Lang, start: Date, end: Date): string {
   if (lang === 'cy' && !hasWelshIntl()) return `${formatDate(lang, start)} – ${formatDate(lang, end)}`;
-  const format = new Intl.DateTimeFormat(LOCALE[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: TIME_ZONE,
-  });
+  const format = dateFormat(lang);
   // Intl puts thin spaces around the dash; plain spaces wrap better and exist in every PDF font.
   const range = end.getTime() < start.getTime() ? format.format(start) : format.formatRange(start, end);
   return range.replace(/[\u2009\u202f]/g, ' ');
 }
 
 export function formatNumber(lang: Lang, value: number): string {
-  return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 }).format(value);
+  let format = numberFormats.get(lang);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 });
+    numberFormats.set(lang, format);
+  }
+  return format.format(value);
 }
 
 /** ISO date (YYYY-MM-DD) for `<time datetime>`. */
