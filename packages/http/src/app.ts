@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@closeloop/logger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { problem, sendProblem } from './problem.ts';
+
+export type HttpApp = FastifyInstance;
+
+export interface HttpAppOptions {
+  logger: Logger;
+  bodyLimit?: number;
+  trustProxy?: boolean;
+}
+
+/** A Fastify instance with the closeloop conventions: zod schemas, problem+json errors, request ids. */
+export function createHttpApp(opts: HttpAppOptions) {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    trustProxy: opts.trustProxy ?? true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
+  app.setNotFoundHandler((request, reply) => {
+    const p = problem(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+    return reply
+      .status(404)
+      .type('application/problem+json; charset=utf-8')
+      .send({ ...p, instance: request.url.split('?')[0] });
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500) request.log.warn({ url: request.url, status: reply.statusCode }, 'request failed');
+  });
+  return app;
+}
+
+export type ZodApp = ReturnType<typeof createHttpApp>;

@@ -1,0 +1,4 @@
+export * from './app.ts';
+export * from './health.ts';
+export * from './metrics.ts';
+export * from './problem.ts';
