@@ -88,7 +88,7 @@ function normWord(word: string): string {
 }
 
 const FUNCTION_WORDS = new Set(
-  'a an the at in on of to is was are and or for from with by it its this that my your his her our their i we you he she they there here where when which who as be been if so not no but'.split(
+  'a an the at in on of to is was are and or for from with by during since until after before it its this that my your his her our their i we you he she they there here where when which who as be been if so not no but'.split(
     ' ',
   ),
 );
@@ -199,7 +199,8 @@ function extendAddress(text: string, end: number): number {
     const sec = SECONDARY_RE.exec(after);
     if (sec) {
       pos += sep[0].length + sec[0].length;
-      if (!crossesLine && pos - committed < 40 && committed === pos - sep[0].length - sec[0].length) committed = pos;
+      const military = /^(?:apo|fpo|dpo) /i.test(sec[0]);
+      if ((military || !crossesLine) && committed === pos - sep[0].length - sec[0].length) committed = pos;
       continue;
     }
     if (!crossesLine && !sep[0].includes(',')) break;

@@ -37,7 +37,7 @@ function cueEnds(text: string, re: RegExp): Set<number> {
 const SPEECH_AFTER_RE =
   /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
 const SURNAME_MORPH_RE =
-  /(?:ov|ova|ová|ev|eva|ovich|evich|ovna|yev|yeva|in|ina|sky|ski|ska|ský|ská|wicz|icz|czyk|vić|vič|ić|escu|eanu|sson|sen|ssen|dóttir|dottir|poulos|akis|idis|oglu|oğlu|yan|ian|stein|berg|mann|ez|ini|elli|etti|ucci|ato|ano|aki|moto|mura|yama|kawa|shima|uchi|ishi|nen|lä|ainen|inen|aho|ek|ák|ás|ová|ovà|ič|ski|ius|ienė|aitė|ytė|ovas|dze|shvili|ishi|oto|ata|ani|ari|ovski|son)$/;
+  /(?:ov|ova|ová|ev|eva|ovich|evich|ovna|yev|yeva|ina|sky|ski|ska|ský|ská|wicz|icz|czyk|vić|vič|ić|escu|eanu|sson|sen|ssen|dóttir|dottir|poulos|akis|idis|oglu|oğlu|yan|ian|stein|berg|mann|ez|ini|elli|etti|ucci|ato|ano|aki|moto|mura|yama|kawa|shima|uchi|ishi|nen|lä|ainen|inen|aho|ek|ák|ás|ová|ovà|ič|ski|ius|ienė|aitė|ytė|ovas|dze|shvili|ishi|oto|ata|ani|ari|ovski)$/;
 const NON_ASCII_LETTER_RE = /[À-ɏ]/;
 
 function isInitialPosition(text: string, start: number): boolean {
@@ -113,7 +113,8 @@ function isNameLike(w: Word): boolean {
   const b = bare(w.lower);
   if (NOT_NAME_WORDS.has(b)) return false;
   // All-capital words of 2+ letters are acronyms or shouting ("NHS", "LONDON"), unless a known name.
-  if (w.text.length > 2 && w.text === w.text.toUpperCase() && !GIVEN_NAME_SET.has(w.key)) return false;
+  if (w.text.length >= 2 && !w.text.endsWith('.') && w.text === w.text.toUpperCase() && !GIVEN_NAME_SET.has(w.key))
+    return false;
   return true;
 }
 
