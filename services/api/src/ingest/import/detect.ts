@@ -60,7 +60,9 @@ function textScore(label: string, values: string[]): number {
 
 function isRatingColumn(label: string, values: string[]): boolean {
   if (!RATING_HEADER.test(label) || CONTACT_QUESTION.test(label)) return false;
-  return values.length === 0 || values.every((value) => parseRatingText(value, 10).ok);
+  // Tolerate a few typing errors in the sample: they become bad rows, not a lost rating column.
+  const readable = values.filter((value) => parseRatingText(value, 10).ok).length;
+  return values.length === 0 || readable >= values.length * 0.8;
 }
 
 /** "(1 = very poor, 5 = excellent)", "Rating (1-5)", "out of 10"; else the largest sample value. */
@@ -70,9 +72,10 @@ export function ratingScaleOf(label: string, values: string[]): number {
     /\b[01]\s*=.*?\b(\d{1,2})\s*=/.exec(label) ??
     /out of (\d{1,2})/i.exec(label);
   if (range?.[1]) return Number(range[1]);
+  // Without a stated scale, a ten-point scale shows as many answers above 5; a stray 7 is a typing error.
   const numbers = values.filter(isNumeric).map((value) => Number(value.replace(',', '.')));
-  const max = Math.max(0, ...numbers);
-  return max <= 5 ? 5 : max <= 7 ? 7 : 10;
+  const aboveFive = numbers.filter((value) => value > 5 && value <= 10).length;
+  return numbers.length > 0 && aboveFive >= Math.max(2, numbers.length * 0.2) ? 10 : 5;
 }
 
 function dateOrder(values: string[], fallback: 'dmy' | 'mdy'): 'dmy' | 'mdy' | 'iso' {
