@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@closeloop/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+
 import { problem, sendProblem } from './problem.ts';
 
 export type HttpApp = FastifyInstance;
@@ -13,7 +14,7 @@ export interface HttpAppOptions {
 }
 
 /** A Fastify instance with the closeloop conventions: zod schemas, problem+json errors, request ids. */
-export function createHttpApp(opts: HttpAppOptions) {
+export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
@@ -40,7 +41,5 @@ export function createHttpApp(opts: HttpAppOptions) {
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500) request.log.warn({ url: request.url, status: reply.statusCode }, 'request failed');
   });
-  return app;
+  return app as unknown as FastifyInstance;
 }
-
-export type ZodApp = ReturnType<typeof createHttpApp>;

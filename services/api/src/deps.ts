@@ -1,0 +1,16 @@
+import type { Config } from '@closeloop/config';
+import type { Database, Sealer } from '@closeloop/db';
+import type { Metrics } from '@closeloop/http';
+import type { Logger } from '@closeloop/logger';
+import type { JobQueue } from '@closeloop/queue';
+
+/** What the API needs from the outside world; tests pass real instances of each. */
+export interface ApiDeps {
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'IMPORT_LIMIT_BYTES' | 'PUBLIC_URL' | 'PORT' | 'HOST'>;
+  database: Database;
+  queue: JobQueue;
+  logger: Logger;
+  sealer: Sealer;
+  metrics: Metrics;
+  clock?: () => Date;
+}

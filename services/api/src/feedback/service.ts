@@ -1,0 +1,133 @@
+import {
+  customerGroupBelongs,
+  type Db,
+  engagementBelongs,
+  type FeedbackRow,
+  getFeedback,
+  insertContact,
+  insertFeedback,
+  type Sealer,
+  servicePointBelongs,
+  upsertFeedbackByExternalId,
+  uuidv7,
+} from '@closeloop/db';
+import { type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
+import type { Logger } from '@closeloop/logger';
+import { analysePriority, type JobQueue } from '@closeloop/queue';
+
+export interface AcceptedFeedback {
+  id: string;
+  status: 'received';
+  created: boolean;
+}
+
+/** Seals a contact into its own row; consent flags and language stay readable for the notify step. */
+export async function storeContact(
+  db: Db,
+  sealer: Sealer,
+  orgId: string,
+  contact: ContactInput,
+  fallbackLanguage: string,
+) {
+  const { consentContact, consentOutcome, language, ...details } = contact;
+  return insertContact(db, {
+    orgId,
+    sealed: sealer.seal(JSON.stringify(details)),
+    emailHash: details.email ? sealer.lookupHash(details.email) : null,
+    hasEmail: Boolean(details.email),
+    hasPhone: Boolean(details.phone),
+    hasPostal: Boolean(details.postalAddress),
+    language: language ?? (fallbackLanguage === 'cy' ? 'cy' : 'en'),
+    consentContact,
+    consentOutcome,
+  });
+}
+
+export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; logger: Logger; clock?: () => Date }) {
+  const now = deps.clock ?? (() => new Date());
+
+  async function checkReferences(db: Db, orgId: string, input: FeedbackInput): Promise<void> {
+    const problems: { path: string; message: string }[] = [];
+    const checks: Promise<void>[] = [];
+    if (input.servicePointId) {
+      checks.push(
+        servicePointBelongs(db, orgId, input.servicePointId).then((ok) => {
+          if (!ok) problems.push({ path: 'servicePointId', message: 'unknown service point' });
+        }),
+      );
+    }
+    if (input.customerGroupId) {
+      checks.push(
+        customerGroupBelongs(db, orgId, input.customerGroupId).then((ok) => {
+          if (!ok) problems.push({ path: 'customerGroupId', message: 'unknown customer group' });
+        }),
+      );
+    }
+    if (input.engagementId) {
+      checks.push(
+        engagementBelongs(db, orgId, input.engagementId).then((ok) => {
+          if (!ok) problems.push({ path: 'engagementId', message: 'unknown engagement' });
+        }),
+      );
+    }
+    await Promise.all(checks);
+    if (problems.length > 0) throw new ValidationError('The feedback refers to records that do not exist', problems);
+  }
+
+  return {
+    /** Writes one feedback row (and its contact) in `db`, which may be a transaction. Does not enqueue. */
+    async store(db: Db, orgId: string, input: FeedbackInput): Promise<AcceptedFeedback> {
+      await checkReferences(db, orgId, input);
+      const id = uuidv7(now().getTime());
+      const contactId = input.contact
+        ? await storeContact(db, deps.sealer, orgId, input.contact, input.language ?? 'en')
+        : null;
+      const row = {
+        id,
+        orgId,
+        channel: input.channel,
+        text: input.text,
+        rating: input.rating ?? null,
+        language: input.language ?? null,
+        details: input.details ?? null,
+        customerGroupId: input.customerGroupId ?? null,
+        servicePointId: input.servicePointId ?? null,
+        engagementId: input.engagementId ?? null,
+        contactId,
+        source: input.source ?? null,
+        externalId: input.externalId ?? null,
+        receivedAt: input.receivedAt ? new Date(input.receivedAt) : now(),
+      };
+      if (input.externalId) {
+        const result = await upsertFeedbackByExternalId(db, row);
+        return { id: result.id, status: 'received', created: result.created };
+      }
+      await insertFeedback(db, row);
+      return { id, status: 'received', created: true };
+    },
+
+    /**
+     * After commit: asks the worker to analyse. A queue outage is logged, not thrown; the sweeper
+     * re-enqueues rows still `received` after the grace period (durability rule).
+     */
+    async enqueueAnalysis(orgId: string, feedbackId: string, channel: FeedbackInput['channel']): Promise<boolean> {
+      try {
+        await deps.queue.enqueue(
+          'analyse',
+          { orgId, feedbackId },
+          { jobId: feedbackId, priority: analysePriority(channel) },
+        );
+        return true;
+      } catch (error) {
+        deps.logger.warn({ err: error, feedbackId }, 'enqueue failed; the sweeper will pick this feedback up');
+        return false;
+      }
+    },
+
+    get(db: Db, orgId: string, id: string): Promise<FeedbackRow | null> {
+      return getFeedback(db, orgId, id);
+    },
+  };
+}
+
+export type FeedbackService = ReturnType<typeof createFeedbackService>;

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { claimIdempotencyKey, completeIdempotencyKey, type Database, type Db } from '@closeloop/db';
+import { AppError, ConflictError, IdempotencyKeyReusedError } from '@closeloop/domain';
+
+export interface IdempotentResult<T> {
+  statusCode: number;
+  body: T;
+  replayed: boolean;
+}
+
+export function requestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n`)
+    .update(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body ?? null))
+    .digest('hex');
+}
+
+/**
+ * Runs `work` in one transaction with the Idempotency-Key claimed in it: the same key and body give
+ * the stored response; the same key with another body is refused (422); without a key, plain work.
+ * `afterCommit` runs only for a fresh (non-replayed) result, after the transaction commits.
+ */
+export async function runIdempotent<T>(
+  database: Database,
+  opts: { orgId: string; principal: string; key: string | undefined; hash: string },
+  work: (tx: Db) => Promise<{ statusCode: number; body: T }>,
+): Promise<IdempotentResult<T>> {
+  if (!opts.key) {
+    const result = await database.db.transaction((tx) => work(tx as unknown as Db));
+    return { ...result, replayed: false };
+  }
+  if (opts.key.length > 255)
+    throw new AppError('invalid_idempotency_key', 400, 'Idempotency-Key is longer than 255 characters');
+  const key = opts.key;
+  return database.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const existing = await claimIdempotencyKey(tx, {
+      orgId: opts.orgId,
+      principal: opts.principal,
+      key,
+      requestHash: opts.hash,
+    });
+    if (existing) {
+      if (existing.requestHash !== opts.hash) throw new IdempotencyKeyReusedError();
+      if (existing.statusCode === null) {
+        throw new ConflictError(
+          'idempotency_in_progress',
+          'A request with this Idempotency-Key is still being processed',
+        );
+      }
+      return { statusCode: existing.statusCode, body: existing.responseBody as T, replayed: true };
+    }
+    const result = await work(tx);
+    await completeIdempotencyKey(tx, {
+      orgId: opts.orgId,
+      principal: opts.principal,
+      key,
+      statusCode: result.statusCode,
+      responseBody: result.body,
+    });
+    return { ...result, replayed: false };
+  });
+}

@@ -1,0 +1,6 @@
+export { createActionService } from './actions/service.ts';
+export { buildApp, registerApi } from './app.ts';
+export { createApiKey } from './auth/api-keys.ts';
+export type { ApiDeps } from './deps.ts';
+export { createFeedbackService, storeContact } from './feedback/service.ts';
+export { buildSnapshot, createPublicationService, youSaidStats } from './publications/service.ts';
