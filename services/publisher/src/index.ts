@@ -1,0 +1,3 @@
+export { buildPublisherApp, registerPublisher } from './app.ts';
+export { brandingOf, loadBoard } from './board-data.ts';
+export type { PublisherDeps } from './deps.ts';

@@ -1,0 +1,91 @@
+import {
+  type Analyser,
+  createAnalyser,
+  type SentimentModel,
+  type ThemeDef,
+  type ThemeModel,
+} from '@closeloop/analysis';
+import { type Db, listThemes, queryRows } from '@closeloop/db';
+import { sql } from 'drizzle-orm';
+
+export interface OrgAnalyser {
+  analyser: Analyser;
+  themeIdByKey: Map<string, string>;
+  modelVersion: number;
+  loadedAt: number;
+}
+
+/**
+ * One analyser per organisation, built from its taxonomy and active models. Entries are re-checked
+ * every `refreshMs`, so a retrained model or an edited rule is picked up by running workers (hot-load).
+ */
+export function createAnalyserCache(db: Db, opts: { refreshMs?: number; now?: () => number } = {}) {
+  const refreshMs = opts.refreshMs ?? 30_000;
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, Promise<OrgAnalyser>>();
+
+  async function fingerprint(orgId: string): Promise<string> {
+    const rows = await queryRows<{ models: string | null; themes: string | null }>(
+      db,
+      sql`select (select string_agg(kind || ':' || version, ',' order by kind) from model_versions where org_id = ${orgId} and active) as models,
+                 (select count(*) || ':' || coalesce(max(created_at)::text, '') || ':' || md5(coalesce(string_agg(rules::text, '' order by key), '')) from themes where org_id = ${orgId} and active) as themes`,
+    );
+    return `${rows[0]?.models ?? ''}|${rows[0]?.themes ?? ''}`;
+  }
+
+  async function build(orgId: string): Promise<OrgAnalyser & { fingerprint: string }> {
+    const [themes, models, print] = await Promise.all([
+      listThemes(db, orgId),
+      queryRows<{ kind: string; version: number; model: string }>(
+        db,
+        sql`select kind, version, model from model_versions where org_id = ${orgId} and active`,
+      ),
+      fingerprint(orgId),
+    ]);
+    const keyById = new Map(themes.map((t) => [t.id, t.key]));
+    const taxonomy: ThemeDef[] = themes
+      .filter((t) => t.active)
+      .map((t) => ({
+        key: t.key,
+        name: t.name,
+        ...(t.nameCy ? { nameCy: t.nameCy } : {}),
+        parentKey: t.parentId ? (keyById.get(t.parentId) ?? null) : null,
+        rules: t.rules,
+      }));
+    const themeRow = models.find((m) => m.kind === 'themes');
+    const sentimentRow = models.find((m) => m.kind === 'sentiment');
+    const themeModel = themeRow ? (JSON.parse(themeRow.model) as ThemeModel) : null;
+    const sentimentModel = sentimentRow ? (JSON.parse(sentimentRow.model) as SentimentModel) : null;
+    return {
+      analyser: createAnalyser({ taxonomy, themeModel, sentimentModel }),
+      themeIdByKey: new Map(themes.map((t) => [t.key, t.id])),
+      modelVersion: themeRow?.version ?? 0,
+      loadedAt: now(),
+      fingerprint: print,
+    };
+  }
+
+  return {
+    async get(orgId: string): Promise<OrgAnalyser> {
+      const existing = cache.get(orgId);
+      if (existing) {
+        const entry = (await existing) as OrgAnalyser & { fingerprint: string };
+        if (now() - entry.loadedAt < refreshMs) return entry;
+        if ((await fingerprint(orgId)) === entry.fingerprint) {
+          entry.loadedAt = now();
+          return entry;
+        }
+      }
+      const loading = build(orgId);
+      cache.set(orgId, loading);
+      loading.catch(() => cache.delete(orgId));
+      return loading;
+    },
+    invalidate(orgId?: string): void {
+      if (orgId) cache.delete(orgId);
+      else cache.clear();
+    },
+  };
+}
+
+export type AnalyserCache = ReturnType<typeof createAnalyserCache>;

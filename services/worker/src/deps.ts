@@ -1,0 +1,23 @@
+import type { Config } from '@closeloop/config';
+import type { Database, Sealer } from '@closeloop/db';
+import type { Metrics } from '@closeloop/http';
+import type { Logger } from '@closeloop/logger';
+import type { JobQueue } from '@closeloop/queue';
+
+export interface WorkerDeps {
+  config: Pick<
+    Config,
+    | 'SWEEPER_GRACE_SECONDS'
+    | 'SWEEPER_INTERVAL_SECONDS'
+    | 'PUBLIC_URL'
+    | 'CLOSELOOP_DATA_DIR'
+    | 'SMTP_URL'
+    | 'MAIL_FROM'
+  >;
+  database: Database;
+  queue: JobQueue;
+  logger: Logger;
+  sealer: Sealer;
+  metrics: Metrics;
+  clock?: () => Date;
+}

@@ -1,0 +1,56 @@
+import { getFeedback, markFeedbackFailed, saveAnalysis } from '@closeloop/db';
+import type { JobContext, JobPayload } from '@closeloop/queue';
+import { jobs } from '@closeloop/queue';
+import type { AnalyserCache } from '../analysers.ts';
+import type { WorkerDeps } from '../deps.ts';
+
+const HTML_CHANNELS = new Set(['email', 'social_mention']);
+
+/**
+ * Runs the analysis pipeline on one feedback row and stores language, redacted text, sentiment and
+ * themes. Idempotent: a second run replaces the automatic themes with the same set.
+ */
+export function createAnalyseProcessor(
+  deps: Pick<WorkerDeps, 'database' | 'logger' | 'metrics'>,
+  analysers: AnalyserCache,
+) {
+  const attempts = jobs.analyse.policy.attempts;
+  return async (payload: JobPayload<'analyse'>, ctx: JobContext): Promise<void> => {
+    const { db } = deps.database;
+    const row = await getFeedback(db, payload.orgId, payload.feedbackId);
+    if (!row || row.text === null) return; // erased or gone: nothing to analyse
+    try {
+      const org = await analysers.get(payload.orgId);
+      const details = row.details as { questionText?: string; subject?: string } | null;
+      const result = org.analyser.analyse({
+        id: row.id,
+        text: row.text,
+        question: details?.questionText ?? null,
+        channel: row.channel,
+        html: HTML_CHANNELS.has(row.channel) && /<[a-z][^>]*>/i.test(row.text),
+      });
+      const themes = result.themes.flatMap((hit) => {
+        const themeId = org.themeIdByKey.get(hit.key);
+        return themeId ? [{ themeId, confidence: hit.confidence, source: hit.source, terms: hit.terms }] : [];
+      });
+      await saveAnalysis(db, {
+        orgId: row.orgId,
+        feedbackId: row.id,
+        language: row.language ?? result.language,
+        redactedText: result.redacted,
+        sentimentScore: result.sentiment.score,
+        sentimentClass: result.sentiment.class,
+        needsTriage: result.needsTriage,
+        themes,
+      });
+      deps.metrics.feedbackAnalysed.inc();
+    } catch (error) {
+      if (ctx.attempt >= attempts) {
+        deps.logger.error({ err: error, feedbackId: row.id, jobId: ctx.id }, 'analysis failed for good');
+        // Out of the sweeper's way; staff see it in the failed set and can retry it.
+        await markFeedbackFailed(db, row.orgId, row.id).catch(() => {});
+      }
+      throw error;
+    }
+  };
+}
