@@ -50,6 +50,10 @@ export class BullmqJobQueue implements JobQueue {
   private readonly timeoutMs: number;
   private readonly retention: RetentionPolicy;
   private readonly backoffScale: number;
+  /** Processor runs in progress in this process. */
+  private readonly running = new Set<Promise<unknown>>();
+  /** Settles with the monitor's first connection attempt. */
+  private readonly firstConnection: Promise<void>;
   private closing = false;
   private redisWasDown = false;
 
@@ -71,6 +75,17 @@ export class BullmqJobQueue implements JobQueue {
       if (this.redisWasDown) this.event({ level: 'info', msg: 'redis reachable again' });
       this.redisWasDown = false;
     });
+    this.monitor.on('close', () => {
+      this.redisWasDown = true;
+    });
+    this.firstConnection = new Promise<void>((resolve, reject) => {
+      this.monitor.once('ready', resolve);
+      this.monitor.once('error', (err: Error) =>
+        reject(new QueueUnavailableError(`redis is unreachable: ${err.message}`, { cause: err })),
+      );
+    });
+    // Callers await it through ensureAvailable(); nobody may be waiting when it fails.
+    this.firstConnection.catch(() => undefined);
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
@@ -98,9 +113,10 @@ export class BullmqJobQueue implements JobQueue {
       name,
       async (job: Job) => {
         const attempt = job.attemptsMade + 1;
-        const dueAt = this.retryDueAt.get(job.id ?? '');
-        this.retryDueAt.delete(job.id ?? '');
-        const outcome = await runJob({
+        const retryKey = `${name}\u0000${job.id}`;
+        const dueAt = this.retryDueAt.get(retryKey);
+        this.retryDueAt.delete(retryKey);
+        const run = runJob({
           name,
           id: job.id ?? '',
           attempt,
@@ -117,9 +133,11 @@ export class BullmqJobQueue implements JobQueue {
             });
           },
         });
+        this.running.add(run);
+        const outcome = await run.finally(() => this.running.delete(run));
         if (outcome.ok) return;
         if (!outcome.retryable) throw new UnrecoverableError(errorText(outcome.error));
-        if (!outcome.final) this.rememberRetry(job.id ?? '', backoffDelayMs(policy, attempt, this.backoffScale));
+        if (!outcome.final) this.rememberRetry(retryKey, backoffDelayMs(policy, attempt, this.backoffScale));
         throw outcome.error;
       },
       {
@@ -265,21 +283,31 @@ export class BullmqJobQueue implements JobQueue {
     if (this.closing) return;
     this.closing = true;
     const drainMs = opts.drainMs ?? 15_000;
+    const redisUp = this.monitor.status === 'ready';
     await Promise.all(
       [...this.workers.entries()].map(async ([name, worker]) => {
-        const graceful = await settlesWithin(worker.close(), drainMs);
-        if (!graceful) {
+        // With Redis down BullMQ's graceful close would wait for a reconnect: wait for our own running jobs instead.
+        const drained = redisUp
+          ? await settlesWithin(worker.close(), drainMs)
+          : await settlesWithin(Promise.allSettled(this.running), drainMs);
+        if (!drained) {
           this.event({
             level: 'warn',
             msg: `worker ${name} still busy after ${drainMs} ms; closing it anyway`,
             queue: name,
           });
-          // Its unfinished jobs become stalled and another worker runs them again.
-          await settlesWithin(worker.close(true), 5_000);
         }
+        // Unfinished jobs become stalled and another worker runs them again.
+        if (!drained || !redisUp) await forceClose(worker, worker.close(true));
       }),
     );
-    await Promise.all([...this.queues.values()].map((queue) => settlesWithin(queue.close(), 5_000)));
+    await Promise.all(
+      [...this.queues.values()].map(async (queue) => {
+        if (!redisUp) return forceClose(queue);
+        const closing = queue.close();
+        if (!(await settlesWithin(closing, 2_000))) await forceClose(queue, closing);
+      }),
+    );
     this.monitor.disconnect();
   }
 
@@ -353,26 +381,7 @@ export class BullmqJobQueue implements JobQueue {
     if (this.redisWasDown || this.monitor.status === 'end') {
       throw new QueueUnavailableError(`redis is unreachable (${this.monitor.status})`);
     }
-    const monitor = this.monitor;
-    let onReady = () => {};
-    let onError = (_err: Error) => {};
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        onReady = resolve;
-        onError = (err) => reject(new QueueUnavailableError(`redis is unreachable: ${err.message}`, { cause: err }));
-        monitor.once('ready', onReady);
-        monitor.once('error', onError);
-        timer = setTimeout(
-          () => reject(new QueueUnavailableError(`redis did not answer in ${this.timeoutMs} ms`)),
-          this.timeoutMs,
-        );
-      });
-    } finally {
-      clearTimeout(timer);
-      monitor.off('ready', onReady);
-      monitor.off('error', onError);
-    }
+    await this.call('connect', this.firstConnection);
   }
 
   /** Bounds a Redis call; connection failures become QueueUnavailableError. */
@@ -397,9 +406,9 @@ export class BullmqJobQueue implements JobQueue {
     }
   }
 
-  private rememberRetry(jobId: string, delayMs: number): void {
+  private rememberRetry(retryKey: string, delayMs: number): void {
     if (this.retryDueAt.size >= 10_000) this.retryDueAt.clear();
-    this.retryDueAt.set(jobId, Date.now() + delayMs);
+    this.retryDueAt.set(retryKey, Date.now() + delayMs);
   }
 
   /** Passes events on, at most once per 10 s for the same message, so an outage does not flood the log. */
@@ -436,6 +445,35 @@ function isConnectionError(error: Error): boolean {
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Connection is closed|Stream isn't writeable|Command timed out/i.test(
     error.message,
   );
+}
+
+/**
+ * Drops a BullMQ queue's or worker's connections without waiting for Redis. BullMQ's own close
+ * waits for a QUIT or an 'end' event that never comes while Redis is unreachable, and its clients
+ * would keep reconnecting (and the process stay alive) after we gave up on it.
+ */
+async function forceClose(target: Queue | Worker, closing?: Promise<void>): Promise<void> {
+  closing?.catch(() => undefined);
+  const { connection, blockingConnection } = target.backend as {
+    connection?: RedisConnectionHandle;
+    blockingConnection?: RedisConnectionHandle;
+  };
+  await Promise.all(
+    [blockingConnection, connection].map(async (redisConnection) => {
+      if (!redisConnection) return;
+      // Covers a connection that never got ready; then stops the retry timer of one that did.
+      await settlesWithin(redisConnection.close(true), 1_000);
+      await settlesWithin(
+        redisConnection.client.then((client) => client.disconnect()),
+        1_000,
+      );
+    }),
+  );
+}
+
+interface RedisConnectionHandle {
+  close(force?: boolean): Promise<void>;
+  client: Promise<{ disconnect(): unknown }>;
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

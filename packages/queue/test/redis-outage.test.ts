@@ -27,7 +27,7 @@ class DisposableRedis {
 
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -177,5 +177,23 @@ describeWithRedisServer('bullmq driver through a Redis outage (private redis-ser
     }
     await waitFor(() => q.ping(), 5_000, 'ping to answer again');
     await waitFor(async () => !(await timed(() => q.enqueue('sweep', {}))).error, 5_000, 'enqueue to work again');
+  });
+
+  it('closes at once while Redis is down instead of waiting for it', async () => {
+    const redis = new DisposableRedis(await freePort());
+    servers.push(redis);
+    await redis.start();
+    const q = createQueue({ driver: 'bullmq', redisUrl: redis.url, prefix: 'closeloop-test-close' });
+    let ran = 0;
+    q.process('sweep', async () => {
+      ran++;
+    });
+    await q.enqueue('sweep', {});
+    await waitFor(() => ran === 1, 5_000, 'the job');
+    await redis.kill();
+    await sleep(200);
+    const closed = await timed(() => q.close({ drainMs: 5_000 }));
+    expect(closed.error).toBeUndefined();
+    expect(closed.ms).toBeLessThan(1_000);
   });
 });
