@@ -1,4 +1,11 @@
-import { DEFAULT_FEATURES, extractFeatures, type FeatureConfig, type HashedDoc, wordFeatureHash } from './features.ts';
+import {
+  collectHashes,
+  DEFAULT_FEATURES,
+  extractFeatures,
+  type FeatureConfig,
+  type HashedDoc,
+  wordFeatureHash,
+} from './features.ts';
 import {
   bestF1Threshold,
   decision,
@@ -88,6 +95,9 @@ interface Compiled {
   idf: Float32Array;
   weights: Float32Array;
   vocabHashes: Uint32Array;
+  /** per-column counts while scoring one text (always left zeroed) and the columns touched */
+  counts: Float32Array;
+  touched: Int32Array;
 }
 
 const compiledCache = new WeakMap<LinearModel, Compiled>();
@@ -112,7 +122,14 @@ function compile(model: LinearModel): Compiled {
   const L = model.labels.length;
   const weights = new Float32Array(q.length);
   for (let i = 0; i < q.length; i++) weights[i] = q[i]! * model.weightScale[i % L]!;
-  const compiled = { index: new HashIndex(vocabHashes), idf, weights, vocabHashes };
+  const compiled = {
+    index: new HashIndex(vocabHashes),
+    idf,
+    weights,
+    vocabHashes,
+    counts: new Float32Array(vocabHashes.length),
+    touched: new Int32Array(1024),
+  };
   compiledCache.set(model, compiled);
   return compiled;
 }
@@ -379,15 +396,47 @@ function applyStackAll(stack: NonNullable<LinearModel['stack']>, probs: Float64A
 
 /** Calibrated probability per label for one text. */
 export function scoreLinear(model: LinearModel, text: string, question?: string | null): Float64Array {
+  return scoreTokens(model, tokenise(text), question);
+}
+
+/**
+ * Calibrated probability per label for an already tokenised text. Hashes go straight to columns through a
+ * dense scratch array (no sorting), which is what makes per-item scoring cheap.
+ */
+export function scoreTokens(model: LinearModel, tokens: Token[], question?: string | null): Float64Array {
   const c = compile(model);
-  const doc = extractFeatures(text, question, model.features);
-  const row = tfidfRow(doc.hashes, doc.counts, c.index, c.idf, model.features.charWeight);
+  const { hashes, length } = collectHashes(tokens, question, model.features);
+  const counts = c.counts;
+  if (c.touched.length < length) c.touched = new Int32Array(length * 2);
+  const touched = c.touched;
+  let nt = 0;
+  for (let i = 0; i < length; i++) {
+    const col = c.index.get(hashes[i]!);
+    if (col < 0) continue;
+    if (counts[col] === 0) touched[nt++] = col;
+    counts[col] = counts[col]! + 1;
+  }
+  let normWord = 0;
+  let normChar = 0;
+  for (let k = 0; k < nt; k++) {
+    const col = touched[k]!;
+    const v = (1 + Math.log(counts[col]!)) * c.idf[col]!;
+    counts[col] = v;
+    if (c.vocabHashes[col]! & 1) normChar += v * v;
+    else normWord += v * v;
+  }
+  const charWeight = model.features.charWeight;
+  const wChar = normWord === 0 ? 1 : normChar === 0 ? 0 : charWeight;
+  const scaleWord = normWord > 0 ? Math.sqrt((1 - wChar) / normWord) : 0;
+  const scaleChar = normChar > 0 ? Math.sqrt(wChar / normChar) : 0;
   const L = model.labels.length;
   const margins = Float64Array.from(model.bias);
   const W = c.weights;
-  for (let k = 0; k < row.idx.length; k++) {
-    const base = row.idx[k]! * L;
-    const v = row.val[k]!;
+  for (let k = 0; k < nt; k++) {
+    const col = touched[k]!;
+    const v = counts[col]! * (c.vocabHashes[col]! & 1 ? scaleChar : scaleWord);
+    counts[col] = 0;
+    const base = col * L;
     for (let l = 0; l < L; l++) margins[l] = margins[l]! + W[base + l]! * v;
   }
   for (let l = 0; l < L; l++) margins[l] = platt(margins[l]!, model.calibration[l]!);

@@ -108,9 +108,15 @@ function lengthBucket(n: number): number {
   return 8;
 }
 
-/** Extracts the hashed features of a text (and its survey question) as sorted hash/count pairs. */
-export function extractFeatures(text: string, question: string | null | undefined, cfg: FeatureConfig): HashedDoc {
-  const tokens = tokenise(text);
+/**
+ * Writes the feature hashes of a tokenised text (and its survey question) into a shared buffer, unsorted and
+ * with repeats; returns the buffer and the count. The buffer is reused by the next call.
+ */
+export function collectHashes(
+  tokens: Token[],
+  question: string | null | undefined,
+  cfg: FeatureConfig,
+): { hashes: Uint32Array; length: number } {
   let pos = 0;
   const qPolarity = cfg.question ? questionPolarity(question) : 'none';
   const qSeed = hashString(NS_QTYPE_WORD, qPolarity);
@@ -156,7 +162,18 @@ export function extractFeatures(text: string, question: string | null | undefine
   }
   if (cfg.lengthBuckets) pos = push(pos, mix(NS_LENGTH, lengthBucket(nt)));
   if (nt === 0) pos = push(pos, NS_LENGTH); // an explicit "empty" feature
-  const sorted = buffer.subarray(0, pos).sort();
+  return { hashes: buffer, length: pos };
+}
+
+/** Extracts the hashed features of a text (or its tokens) as sorted hash/count pairs, for training. */
+export function extractFeatures(
+  text: string | Token[],
+  question: string | null | undefined,
+  cfg: FeatureConfig,
+): HashedDoc {
+  const tokens = typeof text === 'string' ? tokenise(text) : text;
+  const { hashes: all, length: pos } = collectHashes(tokens, question, cfg);
+  const sorted = all.subarray(0, pos).sort();
   let unique = 0;
   for (let i = 0; i < pos; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) unique++;
   const hashes = new Uint32Array(unique);

@@ -128,15 +128,18 @@ export function trainBinarySvm(
   }
   const scale = opts.featureScale;
   if (scale) {
-    // Train on x ∘ r: scale the rows once, then fold r back into the returned weights.
-    rows = rows.map((row) => ({ idx: row.idx, val: row.val.map((v, k) => v * scale[row.idx[k]!]!) }));
+    // Train on x ∘ r without copying the rows: r is applied inside the loops and folded into w at the end.
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       let xx = 1;
-      for (let k = 0; k < row.val.length; k++) xx += row.val[k]! * row.val[k]!;
+      for (let k = 0; k < row.val.length; k++) {
+        const v = row.val[k]! * scale[row.idx[k]!]!;
+        xx += v * v;
+      }
       qd[i] = xx + diag[i]!;
     }
   }
+  const r = scale ?? new Float64Array(dim).fill(1);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rand = rng(opts.seed);
@@ -151,7 +154,10 @@ export function trainBinarySvm(
       const val = row.val;
       const y = positive[i] ? 1 : -1;
       let dot = bias;
-      for (let k = 0; k < idx.length; k++) dot += w[idx[k]!]! * val[k]!;
+      for (let k = 0; k < idx.length; k++) {
+        const c = idx[k]!;
+        dot += w[c]! * r[c]! * val[k]!;
+      }
       const a = alpha[i]!;
       const g = y * dot - 1 + a * diag[i]!;
       const pg = a === 0 ? Math.min(g, 0) : g;
@@ -161,7 +167,10 @@ export function trainBinarySvm(
         const next = Math.max(a - g / qd[i]!, 0);
         const d = (next - a) * y;
         alpha[i] = next;
-        for (let k = 0; k < idx.length; k++) w[idx[k]!]! += d * val[k]!;
+        for (let k = 0; k < idx.length; k++) {
+          const c = idx[k]!;
+          w[c] = w[c]! + d * r[c]! * val[k]!;
+        }
         bias += d;
       }
     }

@@ -1,11 +1,11 @@
-import { decideLabels, explainLabel, scoreLinear, type ThemeModel } from './classifier.ts';
+import { decideLabels, explainLabel, scoreTokens, type ThemeModel } from './classifier.ts';
 import { detectLanguage } from './language.ts';
 import { normalise } from './normalise.ts';
 import { detectPii, type PiiSpan, redactPii } from './pii.ts';
 import { compileRules, matchRules } from './rules.ts';
 import { analyseSentiment, type SentimentClass, type SentimentModel } from './sentiment.ts';
 import type { ThemeDef } from './taxonomy.ts';
-import { tokenise } from './tokenise.ts';
+import { type Token, tokenise } from './tokenise.ts';
 
 export interface AnalysisInput {
   id?: string;
@@ -87,12 +87,11 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
     if (t) labelIndexOfKey.set(t.key, l);
   });
 
-  function themesOf(text: string, question: string | null | undefined): ThemeHit[] {
-    const tokens = tokenise(text);
+  function themesOf(tokens: Token[], question: string | null | undefined): ThemeHit[] {
     const hits = new Map<string, ThemeHit>();
     let probs: Float64Array | null = null;
     if (themeModel) {
-      probs = scoreLinear(themeModel, text, question);
+      probs = scoreTokens(themeModel, tokens, question);
       for (const label of decideLabels(themeModel, probs)) {
         const l = themeModel.labels.indexOf(label);
         const theme = labelTheme[l];
@@ -168,8 +167,9 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
       result.pii = detectPii(text);
       result.redacted = redactPii(text, result.pii);
       const question = typeof input?.question === 'string' ? input.question : null;
-      result.sentiment = analyseSentiment(text, opts.sentimentModel, question);
-      result.themes = themesOf(text, question);
+      const tokens = tokenise(text);
+      result.sentiment = analyseSentiment(tokens, opts.sentimentModel, question);
+      result.themes = themesOf(tokens, question);
       const best = result.themes[0]?.confidence ?? 0;
       result.needsTriage = result.themes.length === 0 || best < triageThreshold;
     } catch (err) {

@@ -5,11 +5,15 @@ interface Phrase {
   stems: string[];
   kind: 'include' | 'exclude' | 'force';
   themeKey: string;
+  /** theme and kind: a longer phrase claims its words from shorter ones of the same theme and kind */
+  claimKey: string;
 }
 
 /** A taxonomy's rules indexed by the first stem of each phrase, ready to match many texts. */
 export interface CompiledRules {
   byFirstStem: Map<string, Phrase[]>;
+  /** phrases whose first word must match exactly ("=parking") */
+  byFirstWord: Map<string, Phrase[]>;
   prefixFirst: Phrase[];
   /** every stem an include/force rule mentions (for emerging-topic coverage checks) */
   coveredStems: Set<string>;
@@ -27,6 +31,7 @@ export interface RuleMatch {
 
 export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
   const byFirstStem = new Map<string, Phrase[]>();
+  const byFirstWord = new Map<string, Phrase[]>();
   const prefixFirst: Phrase[] = [];
   const coveredStems = new Set<string>();
   for (const theme of taxonomy) {
@@ -39,23 +44,26 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
       for (const text of phrases ?? []) {
         const stems = phraseStems(text);
         if (stems.length === 0) continue;
-        const phrase: Phrase = { stems, kind, themeKey: theme.key };
+        const phrase: Phrase = { stems, kind, themeKey: theme.key, claimKey: `${theme.key}\u0000${kind}` };
         if (kind !== 'exclude')
           for (const s of stems) coveredStems.add(s.startsWith('=') ? stemWord(s.slice(1)) : s.replace(/\*$/, ''));
         const first = stems[0]!;
-        if (first.endsWith('*') || first.startsWith('=')) prefixFirst.push(phrase);
+        if (first.endsWith('*')) prefixFirst.push(phrase);
         else {
-          const list = byFirstStem.get(first);
+          const [map, key] = first.startsWith('=') ? [byFirstWord, first.slice(1)] : [byFirstStem, first];
+          const list = map.get(key);
           if (list) list.push(phrase);
-          else byFirstStem.set(first, [phrase]);
+          else map.set(key, [phrase]);
         }
       }
     }
   }
   // longest phrases first, so "car parks" claims its words before "parks" can
-  for (const list of byFirstStem.values()) list.sort((a, b) => b.stems.length - a.stems.length);
+  for (const map of [byFirstStem, byFirstWord]) {
+    for (const list of map.values()) list.sort((a, b) => b.stems.length - a.stems.length);
+  }
   prefixFirst.sort((a, b) => b.stems.length - a.stems.length);
-  return { byFirstStem, prefixFirst, coveredStems };
+  return { byFirstStem, byFirstWord, prefixFirst, coveredStems };
 }
 
 function stemMatches(pattern: string, tok: Token): boolean {
@@ -87,9 +95,9 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
   // per theme, the token index up to which a longer phrase already matched
   const claimedUntil = new Map<string, number>();
   const consider = (phrase: Phrase, i: number) => {
-    if ((claimedUntil.get(phrase.themeKey + phrase.kind) ?? -1) > i) return;
     if (!matchAt(tokens, i, phrase.stems)) return;
-    claimedUntil.set(phrase.themeKey + phrase.kind, i + phrase.stems.length);
+    if ((claimedUntil.get(phrase.claimKey) ?? -1) > i) return;
+    claimedUntil.set(phrase.claimKey, i + phrase.stems.length);
     const words = tokens
       .slice(i, i + phrase.stems.length)
       .map((t) => t.word)
@@ -108,7 +116,10 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
   for (let i = 0; i < tokens.length; i++) {
     const list = rules.byFirstStem.get(tokens[i]!.stem);
     if (list) for (const phrase of list) consider(phrase, i);
-    for (const phrase of rules.prefixFirst) consider(phrase, i);
+    const exact = rules.byFirstWord.get(tokens[i]!.word);
+    if (exact) for (const phrase of exact) consider(phrase, i);
+    for (const phrase of rules.prefixFirst)
+      if (tokens[i]!.word.startsWith(phrase.stems[0]!.slice(0, -1))) consider(phrase, i);
   }
   return [...out.values()];
 }

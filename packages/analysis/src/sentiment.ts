@@ -1,6 +1,6 @@
-import { type LinearModel, scoreLinear, type TrainOptions, trainLinearModel } from './classifier.ts';
+import { type LinearModel, scoreTokens, type TrainOptions, trainLinearModel } from './classifier.ts';
 import { lexiconValence, normaliseValence } from './lexicon.ts';
-import { tokenise } from './tokenise.ts';
+import { type Token, tokenise } from './tokenise.ts';
 
 export const SENTIMENT_CLASSES = ['very_negative', 'negative', 'neutral', 'positive', 'very_positive'] as const;
 export type SentimentClass = (typeof SENTIMENT_CLASSES)[number];
@@ -37,8 +37,8 @@ export function classOfScore(score: number): SentimentClass {
 }
 
 /** Lexicon-only sentiment: works out of the box, in English and (partly) Welsh. */
-export function lexiconSentiment(text: string): Sentiment {
-  const score = normaliseValence(lexiconValence(tokenise(text)).sum);
+export function lexiconSentiment(text: string | Token[]): Sentiment {
+  const score = normaliseValence(lexiconValence(typeof text === 'string' ? tokenise(text) : text).sum);
   return { score, class: classOfScore(score) };
 }
 
@@ -125,10 +125,11 @@ export function trainSentimentModel(examples: SentimentExample[], opts: TrainOpt
  */
 export function predictSentiment(
   model: SentimentModel,
-  text: string,
+  text: string | Token[],
   question?: string | null,
 ): Sentiment & { probabilities: Record<string, number> } {
-  const probs = scoreLinear(model.model, text, question);
+  const tokens = typeof text === 'string' ? tokenise(text) : text;
+  const probs = scoreTokens(model.model, tokens, question);
   const best = argmaxWeighted(probs, model.classWeights);
   let total = 0;
   let expected = 0;
@@ -140,14 +141,18 @@ export function predictSentiment(
     probabilities[label] = p;
   });
   const modelScore = total > 0 ? expected / total : 0;
-  const lex = lexiconSentiment(text).score;
+  const lex = lexiconSentiment(tokens).score;
   const score = Math.max(-1, Math.min(1, 0.8 * modelScore + 0.2 * lex));
   const label = model.model.labels[best] as SentimentClass | undefined;
   return { score, class: label ?? classOfScore(score), probabilities };
 }
 
 /** Sentiment with the model when one is given, else from the lexicon. */
-export function analyseSentiment(text: string, model?: SentimentModel | null, question?: string | null): Sentiment {
+export function analyseSentiment(
+  text: string | Token[],
+  model?: SentimentModel | null,
+  question?: string | null,
+): Sentiment {
   if (!model) return lexiconSentiment(text);
   const { score, class: cls } = predictSentiment(model, text, question);
   return { score, class: cls };
