@@ -60,7 +60,10 @@ export type ScheduleEvery = { everyMs: number } | { cron: string };
 /** Hooks for metrics, so the services can feed Prometheus without this package depending on it. */
 export interface QueueObserver {
   onEnqueued?(name: JobName): void;
-  /** waitMs: from when the job became runnable (enqueue time + delay, or the retry's due time) to its start. */
+  /**
+   * waitMs: from when the job became runnable (enqueue time + delay, or the retry's due time) to
+   * its start. BullMQ only knows a retry's due time in the process that scheduled it; elsewhere 0.
+   */
   onStarted?(name: JobName, waitMs: number): void;
   onCompleted?(name: JobName, durationMs: number): void;
   /** final: the job went to the failed set (no retry left or not retryable). */
