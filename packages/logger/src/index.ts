@@ -6,7 +6,6 @@ export type { Logger } from 'pino';
 export const REDACT_PATHS = [
   'email',
   'phone',
-  'name',
   'postalAddress',
   'password',
   'token',

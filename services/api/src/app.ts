@@ -32,7 +32,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     const pubs = await publicationsOfAction(deps.database.db, orgId, action.id);
     if (!pubs.some((p) => p.publication.state === 'published')) return;
     await deps.queue
-      .enqueue('notify', { orgId, actionId: action.id }, { jobId: `notify:${action.id}:${action.status}` })
+      .enqueue('notify', { orgId, actionId: action.id }, { jobId: `notify-${action.id}-${action.status}` })
       .catch((err: unknown) => deps.logger.warn({ err, actionId: action.id }, 'notify enqueue failed'));
   }
 

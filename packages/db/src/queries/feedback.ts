@@ -189,3 +189,10 @@ export async function countFeedbackByStatus(db: Db, orgId: string) {
     .where(eq(feedback.orgId, orgId))
     .groupBy(feedback.status);
 }
+
+export async function markFeedbackFailed(db: Db, orgId: string, id: string): Promise<void> {
+  await db
+    .update(feedback)
+    .set({ status: 'failed', updatedAt: sql`now()` })
+    .where(and(eq(feedback.orgId, orgId), eq(feedback.id, id), eq(feedback.status, 'received')));
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { Config } from '@closeloop/config';
+import { createDatabase, type Database, migrate, Sealer } from '@closeloop/db';
+import { createMetrics, type Metrics } from '@closeloop/http';
+import { createLogger, type Logger } from '@closeloop/logger';
+import { createQueue, type JobQueue, type QueueEvent } from '@closeloop/queue';
+import { embeddedSecretKey, lockDataDir } from './data-dir.ts';
+
+export interface Runtime {
+  config: Config;
+  mode: 'embedded' | 'service';
+  database: Database;
+  queue: JobQueue;
+  logger: Logger;
+  sealer: Sealer;
+  metrics: Metrics;
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/**
+ * Opens what a process needs: PostgreSQL + BullMQ when DATABASE_URL/REDIS_URL are set, otherwise
+ * PGlite in the data directory (locked) + the in-process queue. Migrations run before anything else.
+ */
+export async function openRuntime(
+  config: Config,
+  opts: { role: string; logger?: Logger; migrate?: boolean; queue?: boolean } = { role: 'all' },
+): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL, name: `closeloop-${opts.role}` });
+  const serviceMode = config.DATABASE_URL !== undefined;
+  let release: (() => void) | undefined;
+  let secret = config.CLOSELOOP_SECRET_KEY;
+  if (!serviceMode) {
+    release = lockDataDir(config.CLOSELOOP_DATA_DIR);
+    secret ??= embeddedSecretKey(config.CLOSELOOP_DATA_DIR);
+  } else if (!secret) {
+    throw new StartupError(
+      'CLOSELOOP_SECRET_KEY: required in service mode (64 hex characters; e.g. `openssl rand -hex 32`)',
+    );
+  }
+  if (serviceMode && opts.queue !== false && !config.REDIS_URL) {
+    throw new StartupError('REDIS_URL: required in service mode when DATABASE_URL is set');
+  }
+  let database: Database;
+  try {
+    database = await createDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: serviceMode ? undefined : path.resolve(config.CLOSELOOP_DATA_DIR, 'pglite'),
+      poolMax: config.DATABASE_POOL_MAX,
+      applicationName: `closeloop-${opts.role}`,
+    });
+    if (opts.migrate !== false) await migrate(database);
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+  const metrics = createMetrics(opts.role);
+  const observer = {
+    onStarted: (name: string, waitMs: number) => metrics.jobWait.observe({ queue: name }, waitMs / 1000),
+    onCompleted: (name: string, ms: number) => metrics.jobDuration.observe({ queue: name }, ms / 1000),
+    onFailed: (name: string, _error: Error, final: boolean) =>
+      metrics.jobFailures.inc({ queue: name, final: String(final) }),
+  };
+  const onEvent = (e: QueueEvent) => logger[e.level]({ err: e.err, queue: e.queue, jobId: e.jobId }, e.msg);
+  const queue = createQueue(
+    config.REDIS_URL
+      ? { driver: 'bullmq', redisUrl: config.REDIS_URL, observer, onEvent }
+      : { driver: 'memory', observer, onEvent },
+  );
+  return {
+    config,
+    mode: serviceMode ? 'service' : 'embedded',
+    database,
+    queue,
+    logger,
+    sealer: new Sealer(secret),
+    metrics,
+    publicUrl: (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, ''),
+    async close() {
+      await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
+      await database.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
+      release?.();
+    },
+  };
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}

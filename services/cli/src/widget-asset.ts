@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const WIDGET = fileURLToPath(new URL('../../../packages/widget/dist/widget.js', import.meta.url));
+
+/** Serves the built feedback widget at /widget.js (built by `npm run build:widget`, run on install). */
+export function registerWidgetAsset(app: FastifyInstance): void {
+  app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+    if (!existsSync(WIDGET)) {
+      return reply.status(404).type('application/javascript').send('/* widget not built: npm run build:widget */');
+    }
+    return reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .send(readFileSync(WIDGET));
+  });
+}
