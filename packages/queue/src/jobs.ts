@@ -29,7 +29,8 @@ const minute = 60_000;
 /** The one typed job map: queue name → payload schema and policy. */
 export const jobs = {
   analyse: {
-    schema: orgScoped({ feedbackId: uuid }),
+    /** requestId: the API request that accepted the feedback, carried into the worker's log lines. */
+    schema: orgScoped({ feedbackId: uuid, requestId: z.string().min(1).max(128).optional() }),
     policy: {
       attempts: 5,
       backoff: { type: 'exponential', baseDelayMs: 1_000 },

@@ -94,7 +94,7 @@ export function registerFeedbackRoutes(
         async (tx) => ({ statusCode: 202, body: await feedbackService.store(tx, principal.orgId, request.body) }),
       );
       if (!result.replayed) {
-        await feedbackService.enqueueAnalysis(principal.orgId, result.body.id, request.body.channel);
+        await feedbackService.enqueueAnalysis(principal.orgId, result.body.id, request.body.channel, request.id);
       } else {
         reply.header('idempotent-replayed', 'true');
       }

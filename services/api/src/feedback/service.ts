@@ -110,11 +110,16 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
      * After commit: asks the worker to analyse. A queue outage is logged, not thrown; the sweeper
      * re-enqueues rows still `received` after the grace period (durability rule).
      */
-    async enqueueAnalysis(orgId: string, feedbackId: string, channel: FeedbackInput['channel']): Promise<boolean> {
+    async enqueueAnalysis(
+      orgId: string,
+      feedbackId: string,
+      channel: FeedbackInput['channel'],
+      requestId?: string,
+    ): Promise<boolean> {
       try {
         await deps.queue.enqueue(
           'analyse',
-          { orgId, feedbackId },
+          { orgId, feedbackId, ...(requestId ? { requestId: requestId.slice(0, 128) } : {}) },
           { jobId: feedbackId, priority: analysePriority(channel) },
         );
         return true;

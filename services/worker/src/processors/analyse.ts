@@ -17,6 +17,7 @@ export function createAnalyseProcessor(
   const attempts = jobs.analyse.policy.attempts;
   return async (payload: JobPayload<'analyse'>, ctx: JobContext): Promise<void> => {
     const { db } = deps.database;
+    const log = deps.logger.child({ jobId: ctx.id, requestId: payload.requestId, queue: ctx.name });
     const row = await getFeedback(db, payload.orgId, payload.feedbackId);
     if (!row || row.text === null) return; // erased or gone: nothing to analyse
     try {
@@ -44,9 +45,10 @@ export function createAnalyseProcessor(
         themes,
       });
       deps.metrics.feedbackAnalysed.inc();
+      log.debug({ feedbackId: row.id, themes: themes.length, attempt: ctx.attempt }, 'feedback analysed');
     } catch (error) {
       if (ctx.attempt >= attempts) {
-        deps.logger.error({ err: error, feedbackId: row.id, jobId: ctx.id }, 'analysis failed for good');
+        log.error({ err: error, feedbackId: row.id, attempt: ctx.attempt }, 'analysis failed for good');
         // Out of the sweeper's way; staff see it in the failed set and can retry it.
         await markFeedbackFailed(db, row.orgId, row.id).catch(() => {});
       }
