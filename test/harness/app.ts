@@ -40,9 +40,11 @@ export interface TestApp {
  * The whole of role `all` in-process on this file's own database and queue: API, console, public
  * pages, and (on demand) the worker. Tests drive it with `app.inject()`.
  */
-export async function withApp(opts: { publicUrl?: string; sweeperGraceSeconds?: number } = {}): Promise<TestApp> {
+export async function withApp(
+  opts: { publicUrl?: string; sweeperGraceSeconds?: number; queue?: JobQueue } = {},
+): Promise<TestApp> {
   const db = await withDatabase();
-  const queue = withQueue();
+  const queue = opts.queue ?? withQueue();
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const sealer = new Sealer(TEST_SECRET);
   const metrics = createMetrics('test');

@@ -49,6 +49,11 @@ export const configSchema = z.object({
   REDIS_URL: optionalUrl(/^rediss?:$/, 'redis://').describe(
     'Redis for BullMQ. When unset, the in-process queue is used (embedded mode).',
   ),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+    .default('closeloop')
+    .describe('Redis key prefix of the BullMQ queues; separate deployments sharing one Redis need different prefixes.'),
   SMTP_URL: optionalUrl(/^smtps?:$/, 'smtp://').describe(
     'Outgoing mail (e.g. smtp://user:pass@host:587). When unset, mail is written as .eml files to `DATA_DIR/outbox`.',
   ),

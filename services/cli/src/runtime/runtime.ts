@@ -68,7 +68,7 @@ export async function openRuntime(
   const onEvent = (e: QueueEvent) => logger[e.level]({ err: e.err, queue: e.queue, jobId: e.jobId }, e.msg);
   const queue = createQueue(
     config.REDIS_URL
-      ? { driver: 'bullmq', redisUrl: config.REDIS_URL, observer, onEvent }
+      ? { driver: 'bullmq', redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, observer, onEvent }
       : { driver: 'memory', observer, onEvent },
   );
   return {
