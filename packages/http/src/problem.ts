@@ -76,14 +76,11 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((v) => {
-      const issue = v.params.issue as { path?: PropertyKey[]; message?: string } | undefined;
-      return {
-        path:
-          [error.validationContext, ...(issue?.path ?? []).map((p) => String(p))]
-            .filter((x) => x !== undefined && x !== '')
-            .join('.') || '(root)',
-        message: issue?.message ?? v.message ?? 'invalid',
-      };
+      const pointer = (v.instancePath ?? '').split('/').filter(Boolean);
+      const keys = (v.params as { keys?: unknown }).keys;
+      const extra = Array.isArray(keys) ? keys.map(String).join(',') : '';
+      const path = [error.validationContext, ...pointer, extra].filter((x) => x !== undefined && x !== '').join('.');
+      return { path: path || '(root)', message: v.message ?? 'invalid' };
     });
     return {
       problem: problem(422, 'validation_failed', 'The request has invalid fields', errors),
