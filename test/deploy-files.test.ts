@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 const root = path.resolve(import.meta.dirname, '..');
 
 describe('docker-compose.yml and Dockerfile', () => {
-  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
     services: Record<
       string,
       {
