@@ -13,6 +13,8 @@ import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { createFeedbackService } from './feedback/service.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { createPublicationService } from './publications/service.ts';
+import { registerWidgetRoutes } from './widget/routes.ts';
+import { createFeedbackSubmitter, createSiteKeyService } from './widget/service.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -53,6 +55,10 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerFeedbackRoutes(app, deps, auth, feedbackService);
+  registerWidgetRoutes(app, deps, auth, {
+    siteKeys: createSiteKeyService(deps.database.db),
+    submitter: createFeedbackSubmitter(deps.database.db, feedbackService),
+  });
   registerActionRoutes(app, deps, auth, actionService, {
     onActionChanged: async (orgId, action, statusChanged) => {
       if (statusChanged) await notifyIfClosed(orgId, action);
