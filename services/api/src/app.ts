@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { registerActionRoutes } from './actions/routes.ts';
+import { registerAdminRoutes } from './admin/routes.ts';
 import { createActionService } from './actions/service.ts';
 import { createApiKeyAuthenticator } from './auth/api-keys.ts';
 import type { ApiDeps } from './deps.ts';
@@ -55,6 +56,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerFeedbackRoutes(app, deps, auth, feedbackService);
+  registerAdminRoutes(app, deps, auth);
   registerWidgetRoutes(app, deps, auth, {
     siteKeys: createSiteKeyService(deps.database.db),
     submitter: createFeedbackSubmitter(deps.database.db, feedbackService),

@@ -1,4 +1,6 @@
 export { createActionService } from './actions/service.ts';
+export { BULL_BOARD_PATH, registerBullBoard, type StaffAuthenticator } from './admin/bull-board.ts';
+export { createJobAdmin, type JobAdmin, type JobScope, type QueueSummary, queueNameOf } from './admin/jobs.ts';
 export { buildApp, registerApi } from './app.ts';
 export { createApiKey } from './auth/api-keys.ts';
 export type { ApiDeps } from './deps.ts';
