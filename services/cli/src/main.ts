@@ -9,6 +9,7 @@ import {
   revokeApiKey,
 } from '@closeloop/db';
 import { apiScopeSchema, STAFF_ROLES, type StaffRole } from '@closeloop/domain';
+import { loadOrgAnalysisConfig } from '@closeloop/worker';
 import { analyseCommand } from './commands/analyse.ts';
 import { evalCommand } from './commands/eval.ts';
 import { parseFlags, UsageError } from './commands/flags.ts';
@@ -140,8 +141,13 @@ export async function main(argv: string[]): Promise<number> {
         return await createAdminCommand(rest);
       case 'eval':
         return await evalCommand(rest, process.stdout);
-      case 'analyse':
-        return await analyseCommand(rest, process.stdin, process.stdout);
+      case 'analyse': {
+        const org = parseFlags(rest, { org: 'string' }).org;
+        if (!org) return await analyseCommand(rest, process.stdin, process.stdout);
+        // With --org: the organisation's own taxonomy and trained models, read once from the database.
+        const loaded = await withRuntime(async (rt) => loadOrgAnalysisConfig(rt.database.db, await orgIdOf(rt, org)));
+        return await analyseCommand(rest, process.stdin, process.stdout, loaded);
+      }
       case 'bench': {
         const { benchCommand } = await import('../../../bench/index.ts');
         return await benchCommand(rest);

@@ -5,8 +5,49 @@ import {
   type ThemeDef,
   type ThemeModel,
 } from '@closeloop/analysis';
-import { type Db, listThemes, queryRows } from '@closeloop/db';
+import { type Db, findOrganisationById, listThemes, queryRows } from '@closeloop/db';
 import { sql } from 'drizzle-orm';
+
+export interface OrgAnalysisConfig {
+  taxonomy: ThemeDef[];
+  themeModel: ThemeModel | null;
+  sentimentModel: SentimentModel | null;
+  themeModelVersion: number;
+  themeIdByKey: Map<string, string>;
+  triageThreshold: number | undefined;
+}
+
+/** An organisation's taxonomy (with its staff-edited rules), active models and triage threshold. */
+export async function loadOrgAnalysisConfig(db: Db, orgId: string): Promise<OrgAnalysisConfig> {
+  const [themes, models, org] = await Promise.all([
+    listThemes(db, orgId),
+    queryRows<{ kind: string; version: number; model: string }>(
+      db,
+      sql`select kind, version, model from model_versions where org_id = ${orgId} and active`,
+    ),
+    findOrganisationById(db, orgId),
+  ]);
+  const keyById = new Map(themes.map((t) => [t.id, t.key]));
+  const taxonomy: ThemeDef[] = themes
+    .filter((t) => t.active)
+    .map((t) => ({
+      key: t.key,
+      name: t.name,
+      ...(t.nameCy ? { nameCy: t.nameCy } : {}),
+      parentKey: t.parentId ? (keyById.get(t.parentId) ?? null) : null,
+      rules: t.rules,
+    }));
+  const themeRow = models.find((m) => m.kind === 'themes');
+  const sentimentRow = models.find((m) => m.kind === 'sentiment');
+  return {
+    taxonomy,
+    themeModel: themeRow ? (JSON.parse(themeRow.model) as ThemeModel) : null,
+    sentimentModel: sentimentRow ? (JSON.parse(sentimentRow.model) as SentimentModel) : null,
+    themeModelVersion: themeRow?.version ?? 0,
+    themeIdByKey: new Map(themes.map((t) => [t.key, t.id])),
+    triageThreshold: org?.settings.triageThreshold,
+  };
+}
 
 export interface OrgAnalyser {
   analyser: Analyser;
@@ -34,32 +75,16 @@ export function createAnalyserCache(db: Db, opts: { refreshMs?: number; now?: ()
   }
 
   async function build(orgId: string): Promise<OrgAnalyser & { fingerprint: string }> {
-    const [themes, models, print] = await Promise.all([
-      listThemes(db, orgId),
-      queryRows<{ kind: string; version: number; model: string }>(
-        db,
-        sql`select kind, version, model from model_versions where org_id = ${orgId} and active`,
-      ),
-      fingerprint(orgId),
-    ]);
-    const keyById = new Map(themes.map((t) => [t.id, t.key]));
-    const taxonomy: ThemeDef[] = themes
-      .filter((t) => t.active)
-      .map((t) => ({
-        key: t.key,
-        name: t.name,
-        ...(t.nameCy ? { nameCy: t.nameCy } : {}),
-        parentKey: t.parentId ? (keyById.get(t.parentId) ?? null) : null,
-        rules: t.rules,
-      }));
-    const themeRow = models.find((m) => m.kind === 'themes');
-    const sentimentRow = models.find((m) => m.kind === 'sentiment');
-    const themeModel = themeRow ? (JSON.parse(themeRow.model) as ThemeModel) : null;
-    const sentimentModel = sentimentRow ? (JSON.parse(sentimentRow.model) as SentimentModel) : null;
+    const [loaded, print] = await Promise.all([loadOrgAnalysisConfig(db, orgId), fingerprint(orgId)]);
     return {
-      analyser: createAnalyser({ taxonomy, themeModel, sentimentModel }),
-      themeIdByKey: new Map(themes.map((t) => [t.key, t.id])),
-      modelVersion: themeRow?.version ?? 0,
+      analyser: createAnalyser({
+        taxonomy: loaded.taxonomy,
+        themeModel: loaded.themeModel,
+        sentimentModel: loaded.sentimentModel,
+        ...(loaded.triageThreshold === undefined ? {} : { triageThreshold: loaded.triageThreshold }),
+      }),
+      themeIdByKey: loaded.themeIdByKey,
+      modelVersion: loaded.themeModelVersion,
       loadedAt: now(),
       fingerprint: print,
     };

@@ -3,23 +3,50 @@ import { JOB_NAMES } from '@closeloop/queue';
 import type { FastifyInstance } from 'fastify';
 import { createAnalyserCache } from './analysers.ts';
 import type { WorkerDeps } from './deps.ts';
+import { createMailer } from './mail/mailer.ts';
+import { type OperationsOptions, registerOperations } from './ops/index.ts';
 import { createAnalyseProcessor } from './processors/analyse.ts';
+import { createNotifyProcessor } from './processors/notify.ts';
+import { createSuggestProcessor } from './processors/suggest.ts';
 import { createSweeper } from './processors/sweep.ts';
+import { createWebhookProcessor, resendPendingDeliveries } from './processors/webhook.ts';
 
-export { createAnalyserCache } from './analysers.ts';
+export { createAnalyserCache, loadOrgAnalysisConfig } from './analysers.ts';
 export type { WorkerDeps } from './deps.ts';
+export * from './loop/contributors.ts';
+export * from './loop/similarity.ts';
+export { suggestActionsForFeedback, suggestFeedbackForAction } from './loop/suggest.ts';
+export { createMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
+export { jobLogger, type Operations, type OperationsOptions, registerOperations, SCHEDULE_IDS } from './ops/index.ts';
+export { notifyContributors } from './processors/notify.ts';
 export { createSweeper } from './processors/sweep.ts';
+export { createWebhookProcessor, resendPendingDeliveries } from './processors/webhook.ts';
 
 /** Registers every processor and schedule on the queue. Returns what tests and the CLI need to drive it. */
-export async function startWorker(deps: WorkerDeps) {
+export async function startWorker(deps: WorkerDeps, opsOptions: OperationsOptions = {}) {
   const analysers = createAnalyserCache(deps.database.db);
   const sweep = createSweeper(deps);
   deps.queue.process('analyse', createAnalyseProcessor(deps, analysers));
+  deps.queue.process('suggest', createSuggestProcessor(deps));
+  const mailer =
+    deps.mailer ??
+    createMailer({
+      smtpUrl: deps.config.SMTP_URL,
+      dataDir: deps.config.CLOSELOOP_DATA_DIR,
+      from: deps.config.MAIL_FROM,
+    });
+  deps.queue.process(
+    'notify',
+    createNotifyProcessor({ ...deps, mailer, publicUrl: deps.config.PUBLIC_URL ?? 'http://localhost:3000' }),
+  );
+  deps.queue.process('webhook', createWebhookProcessor(deps));
   deps.queue.process('sweep', async () => {
     await sweep();
+    await resendPendingDeliveries(deps, deps.config.SWEEPER_GRACE_SECONDS);
   });
   await deps.queue.schedule('sweep', {}, { everyMs: deps.config.SWEEPER_INTERVAL_SECONDS * 1000 }, 'sweeper');
-  return { analysers, sweep };
+  const ops = await registerOperations(deps, opsOptions);
+  return { analysers, sweep, ops };
 }
 
 /** Queue depth for /metrics, read at scrape time. */
