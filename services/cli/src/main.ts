@@ -1,4 +1,3 @@
-import { createApiKey } from '@closeloop/api';
 import { ConfigError, loadConfig } from '@closeloop/config';
 import {
   findOrganisationBySlug,
@@ -9,12 +8,9 @@ import {
   revokeApiKey,
 } from '@closeloop/db';
 import { apiScopeSchema, STAFF_ROLES, type StaffRole } from '@closeloop/domain';
-import { loadOrgAnalysisConfig } from '@closeloop/worker';
 import { analyseCommand } from './commands/analyse.ts';
 import { evalCommand } from './commands/eval.ts';
 import { parseFlags, UsageError } from './commands/flags.ts';
-import { startCommand } from './commands/start.ts';
-import { seedDemo } from './demo/seed.ts';
 import { DataDirLockedError } from './runtime/data-dir.ts';
 import { openRuntime, type Runtime, StartupError } from './runtime/runtime.ts';
 
@@ -59,6 +55,7 @@ async function apiKeyCommand(argv: string[]): Promise<number> {
       const bad = scopes.filter((_s, i) => !parsed[i]!.success);
       if (bad.length > 0)
         throw new UsageError(`unknown scopes: ${bad.join(', ')} (known: ${apiScopeSchema.options.join(', ')})`);
+      const { createApiKey } = await import('@closeloop/api');
       const { key, row } = await createApiKey(rt.database.db, {
         orgId,
         name: flags.name ?? 'CLI key',
@@ -116,8 +113,11 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'start':
+      case 'start': {
+        // Heavy modules load only for the commands that need them, so eval/analyse start fast.
+        const { startCommand } = await import('./commands/start.ts');
         return await startCommand(rest);
+      }
       case 'migrate':
         return await withRuntime(async () => {
           process.stdout.write('migrations applied\n');
@@ -125,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'seed-demo':
         return await withRuntime(async (rt) => {
+          const { seedDemo } = await import('./demo/seed.ts');
           const seeded = await seedDemo(rt.database, rt.sealer);
           if (!seeded) {
             process.stdout.write('the demo organisation already exists; nothing to do\n');
@@ -145,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
         const org = parseFlags(rest, { org: 'string' }).org;
         if (!org) return await analyseCommand(rest, process.stdin, process.stdout);
         // With --org: the organisation's own taxonomy and trained models, read once from the database.
+        const { loadOrgAnalysisConfig } = await import('@closeloop/worker');
         const loaded = await withRuntime(async (rt) => loadOrgAnalysisConfig(rt.database.db, await orgIdOf(rt, org)));
         return await analyseCommand(rest, process.stdin, process.stdout, loaded);
       }
