@@ -11,6 +11,7 @@ import { apiScopeSchema, STAFF_ROLES, type StaffRole } from '@closeloop/domain';
 import { analyseCommand } from './commands/analyse.ts';
 import { evalCommand } from './commands/eval.ts';
 import { parseFlags, UsageError } from './commands/flags.ts';
+import { jobsCommand } from './commands/jobs.ts';
 import { DataDirLockedError } from './runtime/data-dir.ts';
 import { openRuntime, type Runtime, StartupError } from './runtime/runtime.ts';
 
@@ -25,6 +26,7 @@ const USAGE = `closeloop <command>
   eval themes|sentiment|pii …               evaluate the analysis engine (see README)
   analyse [--org SLUG]                      JSONL {"id","text"} on stdin → analysis JSONL on stdout
   bench [ingest|analysis|pipeline]          benchmarks (see README)
+  jobs list|failed|show|retry|discard       inspect queues and failed jobs (service mode; jobs help)
 `;
 
 async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T> {
@@ -140,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
         return await apiKeyCommand(rest);
       case 'create-admin':
         return await createAdminCommand(rest);
+      case 'jobs':
+        return await jobsCommand(rest);
       case 'eval':
         return await evalCommand(rest, process.stdout);
       case 'analyse': {
