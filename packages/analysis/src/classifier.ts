@@ -9,10 +9,8 @@ import {
 import {
   bestF1Threshold,
   decision,
-  fitDenseLogistic,
   fitPlatt,
   HashIndex,
-  logit,
   platt,
   rng,
   type SparseRow,
@@ -37,7 +35,12 @@ export interface LinearModel {
   vocab: string;
   /** inverse document frequency per column (Float32, base64) */
   idf: string;
-  /** weights quantised to Int16, column-major: weights[col * labels.length + label] (base64) */
+  /**
+   * Sparse weights by column (CSR, tiny weights pruned): the weights of column c are entries
+   * colStart[c] .. colStart[c+1]-1 of weightLabels (Uint16, base64) and weights (Int16 quantised, base64).
+   */
+  colStart: string;
+  weightLabels: string;
   weights: string;
   /** per label: real weight = int16 × scale */
   weightScale: number[];
@@ -46,11 +49,6 @@ export interface LinearModel {
   calibration: [number, number][];
   /** per label probability threshold for a positive prediction, tuned on out-of-fold predictions */
   thresholds: number[];
-  /**
-   * Second level (stacking): per label, a logistic regression over the logits of a few first-level labels
-   * (its own and the most correlated others), fitted on out-of-fold predictions; null = first level only.
-   */
-  stack: { inputs: number[][]; coef: number[][] } | null;
   /** predict the best label when none passes its threshold (learned: every training item had a label) */
   atLeastOne: boolean;
   nTrain: number;
@@ -78,10 +76,8 @@ export interface TrainOptions {
   nbScale?: boolean;
   /** smoothing of the NB ratios; default 2 */
   nbAlpha?: number;
-  /** learn the second-level model over label outputs; default true */
-  stack?: boolean;
-  /** other labels each second-level model may look at; default 8 */
-  stackInputs?: number;
+  /** weights below this fraction of the label's largest weight are dropped (sparser, faster model); default 0.01 */
+  pruneBelow?: number;
 }
 
 export interface TrainingExample {
@@ -93,7 +89,10 @@ export interface TrainingExample {
 interface Compiled {
   index: HashIndex;
   idf: Float32Array;
+  colStart: Int32Array;
+  weightLabels: Uint16Array;
   weights: Float32Array;
+
   vocabHashes: Uint32Array;
   /** per-column counts while scoring one text (always left zeroed) and the columns touched */
   counts: Float32Array;
@@ -102,11 +101,14 @@ interface Compiled {
 
 const compiledCache = new WeakMap<LinearModel, Compiled>();
 
-function toBase64(arr: Uint32Array | Float32Array | Int16Array): string {
+function toBase64(arr: Uint32Array | Float32Array | Int16Array | Uint16Array | Int32Array): string {
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
 }
 
-function fromBase64<T extends Uint32Array | Float32Array | Int16Array>(s: string, Ctor: new (b: ArrayBuffer) => T): T {
+function fromBase64<T extends Uint32Array | Float32Array | Int16Array | Uint16Array | Int32Array>(
+  s: string,
+  Ctor: new (b: ArrayBuffer) => T,
+): T {
   const buf = Buffer.from(s, 'base64');
   const copy = new ArrayBuffer(buf.byteLength);
   new Uint8Array(copy).set(buf);
@@ -119,12 +121,15 @@ function compile(model: LinearModel): Compiled {
   const vocabHashes = fromBase64(model.vocab, Uint32Array);
   const idf = fromBase64(model.idf, Float32Array);
   const q = fromBase64(model.weights, Int16Array);
-  const L = model.labels.length;
+  const weightLabels = fromBase64(model.weightLabels, Uint16Array);
   const weights = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * model.weightScale[i % L]!;
+  for (let i = 0; i < q.length; i++) weights[i] = q[i]! * model.weightScale[weightLabels[i]!]!;
+  const colStart = fromBase64(model.colStart, Int32Array);
   const compiled = {
     index: new HashIndex(vocabHashes),
     idf,
+    colStart,
+    weightLabels,
     weights,
     vocabHashes,
     counts: new Float32Array(vocabHashes.length),
@@ -169,7 +174,8 @@ function prepare(docs: HashedDoc[], minDf: number, charWeight: number): Prepared
   for (const d of docs) for (const h of d.hashes) df.set(h, (df.get(h) ?? 0) + 1);
   const kept: number[] = [];
   for (const [h, c] of df) if (c >= minDf) kept.push(h);
-  kept.sort((a, b) => a - b);
+  // most frequent features first: the columns a text touches then sit close together in memory
+  kept.sort((a, b) => df.get(b)! - df.get(a)! || a - b);
   const vocabHashes = Uint32Array.from(kept);
   const n = docs.length;
   const idf = new Float32Array(kept.length);
@@ -184,7 +190,9 @@ interface FitResult {
   bias: number[];
 }
 
-type FitOptions = Required<Pick<TrainOptions, 'C' | 'balancePower' | 'seed' | 'maxEpochs' | 'nbScale' | 'nbAlpha'>>;
+type FitOptions = Required<
+  Pick<TrainOptions, 'C' | 'balancePower' | 'seed' | 'maxEpochs' | 'nbScale' | 'nbAlpha' | 'pruneBelow'>
+>;
 
 /** Log-count ratio r = log((α + f⁺)/|α + f⁺|₁) − log((α + f⁻)/|α + f⁻|₁) over binarised features. */
 function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number): Float64Array {
@@ -221,6 +229,10 @@ function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOption
       seed: opts.seed + l,
       featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha) : undefined,
     });
+    let max = 0;
+    for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(fit.w[c]!));
+    const cut = max * opts.pruneBelow;
+    for (let c = 0; c < dim; c++) if (Math.abs(fit.w[c]!) < cut) fit.w[c] = 0;
     w.push(fit.w);
     bias.push(fit.bias);
   });
@@ -252,6 +264,7 @@ export function trainLinearModel(
     maxEpochs: opts.maxEpochs ?? 30,
     nbScale: opts.nbScale ?? true,
     nbAlpha: opts.nbAlpha ?? 2,
+    pruneBelow: opts.pruneBelow ?? 0.01,
   };
   const docs = examples.map((e) => extractFeatures(e.text, e.question, features));
   const data = prepare(docs, opts.minDf ?? (n < 200 ? 1 : 2), features.charWeight);
@@ -261,7 +274,6 @@ export function trainLinearModel(
   const calibration: [number, number][] = labels.map(() => [-2, 0]);
   const thresholds = labels.map(() => 0.5);
   let oofProbs: Float64Array[] | null = null;
-  let stack: LinearModel['stack'] = null;
   if (innerFolds >= 2) {
     const fold = assignFolds(n, innerFolds, opts.groups, fitOpts.seed + 7);
     const oof = labels.map(() => new Float64Array(n));
@@ -286,23 +298,26 @@ export function trainLinearModel(
       oofProbs.push(probs);
       thresholds[l] = bestF1Threshold(probs, Y[l]!, 0.5);
     }
-    if ((opts.stack ?? false) && L >= 2) {
-      stack = fitStack(oofProbs, Y, opts.stackInputs ?? 8);
-      oofProbs = applyStackAll(stack, oofProbs);
-      for (let l = 0; l < L; l++) thresholds[l] = bestF1Threshold(oofProbs[l]!, Y[l]!, 0.5);
-    }
   }
   const fit = fitAll(data.rows, Y, dim, fitOpts);
-  const weightScale: number[] = [];
-  const q = new Int16Array(dim * L);
-  for (let l = 0; l < L; l++) {
-    const w = fit.w[l]!;
+  const weightScale = fit.w.map((w) => {
     let max = 0;
     for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(w[c]!));
-    const scale = max > 0 ? max / 32767 : 1;
-    weightScale.push(scale);
-    for (let c = 0; c < dim; c++) q[c * L + l] = Math.round(w[c]! / scale);
+    return max > 0 ? max / 32767 : 1;
+  });
+  const colStart = new Int32Array(dim + 1);
+  const labelsOut: number[] = [];
+  const valuesOut: number[] = [];
+  for (let c = 0; c < dim; c++) {
+    colStart[c] = valuesOut.length;
+    for (let l = 0; l < L; l++) {
+      const v = Math.round(fit.w[l]![c]! / weightScale[l]!);
+      if (v === 0) continue;
+      labelsOut.push(l);
+      valuesOut.push(v);
+    }
   }
+  colStart[dim] = valuesOut.length;
   const model: LinearModel = {
     kind: 'closeloop.linear-ovr',
     formatVersion: 1,
@@ -312,11 +327,12 @@ export function trainLinearModel(
     features,
     vocab: toBase64(data.vocabHashes),
     idf: toBase64(data.idf),
-    weights: toBase64(q),
+    colStart: toBase64(colStart),
+    weightLabels: toBase64(Uint16Array.from(labelsOut)),
+    weights: toBase64(Int16Array.from(valuesOut)),
     weightScale,
     bias: fit.bias,
     calibration,
-    stack,
     thresholds,
     atLeastOne: n > 0 && examples.every((e) => e.labels.length > 0),
     nTrain: n,
@@ -325,74 +341,8 @@ export function trainLinearModel(
   return { model, oofProbs };
 }
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
-
-function fitStack(probs: Float64Array[], Y: Uint8Array[], others: number): NonNullable<LinearModel['stack']> {
-  const logits = probs.map((p) => p.map(logit));
-  const inputs: number[][] = [];
-  const coef: number[][] = [];
-  for (let l = 0; l < Y.length; l++) {
-    const ranked = logits
-      .map((z, m) => ({ m, r: m === l ? Infinity : Math.abs(pearson(z, Y[l]!)) }))
-      .sort((a, b) => b.r - a.r)
-      .slice(0, others + 1)
-      .map((x) => x.m);
-    inputs.push(ranked);
-    coef.push([
-      ...fitDenseLogistic(
-        ranked.map((m) => logits[m]!),
-        Y[l]!,
-        1,
-      ),
-    ]);
-  }
-  return { inputs, coef };
-}
-
-function applyStack(stack: NonNullable<LinearModel['stack']>, probs: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(stack.inputs.length);
-  for (let l = 0; l < stack.inputs.length; l++) {
-    const ins = stack.inputs[l]!;
-    const c = stack.coef[l]!;
-    let z = c[ins.length]!;
-    for (let j = 0; j < ins.length; j++) z += c[j]! * logit(probs[ins[j]!]!);
-    out[l] = 1 / (1 + Math.exp(-z));
-  }
-  return out;
-}
-
-function applyStackAll(stack: NonNullable<LinearModel['stack']>, probs: Float64Array[]): Float64Array[] {
-  const n = probs[0]?.length ?? 0;
-  const out = probs.map(() => new Float64Array(n));
-  const row = new Float64Array(probs.length);
-  for (let i = 0; i < n; i++) {
-    for (let l = 0; l < probs.length; l++) row[l] = probs[l]![i]!;
-    const s = applyStack(stack, row);
-    for (let l = 0; l < probs.length; l++) out[l]![i] = s[l]!;
-  }
-  return out;
-}
+// 1 + ln(tf) for the small counts nearly every feature has
+const SUBLINEAR_TF = Float64Array.from({ length: 32 }, (_, n) => (n === 0 ? 0 : 1 + Math.log(n)));
 
 /** Calibrated probability per label for one text. */
 export function scoreLinear(model: LinearModel, text: string, question?: string | null): Float64Array {
@@ -420,7 +370,8 @@ export function scoreTokens(model: LinearModel, tokens: Token[], question?: stri
   let normChar = 0;
   for (let k = 0; k < nt; k++) {
     const col = touched[k]!;
-    const v = (1 + Math.log(counts[col]!)) * c.idf[col]!;
+    const n = counts[col]!;
+    const v = (n < SUBLINEAR_TF.length ? SUBLINEAR_TF[n]! : 1 + Math.log(n)) * c.idf[col]!;
     counts[col] = v;
     if (c.vocabHashes[col]! & 1) normChar += v * v;
     else normWord += v * v;
@@ -431,16 +382,19 @@ export function scoreTokens(model: LinearModel, tokens: Token[], question?: stri
   const scaleChar = normChar > 0 ? Math.sqrt(wChar / normChar) : 0;
   const L = model.labels.length;
   const margins = Float64Array.from(model.bias);
-  const W = c.weights;
+  const { colStart, weightLabels, weights } = c;
   for (let k = 0; k < nt; k++) {
     const col = touched[k]!;
     const v = counts[col]! * (c.vocabHashes[col]! & 1 ? scaleChar : scaleWord);
     counts[col] = 0;
-    const base = col * L;
-    for (let l = 0; l < L; l++) margins[l] = margins[l]! + W[base + l]! * v;
+    const end = colStart[col + 1]!;
+    for (let e = colStart[col]!; e < end; e++) {
+      const l = weightLabels[e]!;
+      margins[l] = margins[l]! + weights[e]! * v;
+    }
   }
   for (let l = 0; l < L; l++) margins[l] = platt(margins[l]!, model.calibration[l]!);
-  return model.stack ? applyStack(model.stack, margins) : margins;
+  return margins;
 }
 
 /** Labels whose probability passes the label's threshold (the best one if none does and the model learnt that every item has a label). */
@@ -484,14 +438,15 @@ export function explainLabel(model: LinearModel, label: string, text: string | T
   const l = model.labels.indexOf(label);
   if (l < 0) return [];
   const c = compile(model);
-  const L = model.labels.length;
   const tokens = typeof text === 'string' ? tokenise(text) : text;
   const seen = new Map<string, number>();
   for (const tok of tokens) {
     if (tok.negated || seen.has(tok.word)) continue;
     const col = c.index.get(wordFeatureHash(tok.stem));
     if (col < 0) continue;
-    const contribution = c.weights[col * L + l]! * c.idf[col]!;
+    let weight = 0;
+    for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) if (c.weightLabels[e] === l) weight = c.weights[e]!;
+    const contribution = weight * c.idf[col]!;
     if (contribution > 0) seen.set(tok.word, contribution);
   }
   return [...seen.entries()]
@@ -510,6 +465,8 @@ export function isLinearModel(value: unknown): value is LinearModel {
     Array.isArray(m.labels) &&
     typeof m.vocab === 'string' &&
     typeof m.weights === 'string' &&
+    typeof m.weightLabels === 'string' &&
+    typeof m.colStart === 'string' &&
     Array.isArray(m.thresholds) &&
     m.thresholds.length === m.labels.length
   );

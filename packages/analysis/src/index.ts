@@ -6,6 +6,7 @@ export {
   type LinearModel,
   predictThemes,
   scoreLinear,
+  scoreTokens,
   type ThemeModel,
   type TrainingExample,
   type TrainOptions,

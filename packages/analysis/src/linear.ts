@@ -6,33 +6,37 @@ export interface SparseRow {
   val: Float32Array;
 }
 
-/** Open-addressing map from a 32-bit feature hash to its column. */
+/**
+ * Open-addressing map from a 32-bit feature hash to its column. Key and column sit side by side in one array
+ * so a lookup touches one cache line: with a large vocabulary, cache misses are the cost of scoring.
+ */
 export class HashIndex {
-  readonly keys: Uint32Array;
-  readonly cols: Int32Array;
+  /** [hash, column + 1] pairs; column + 1 = 0 marks an empty slot */
+  readonly slots: Int32Array;
   readonly mask: number;
 
   constructor(hashes: Uint32Array) {
     let size = 16;
-    while (size < hashes.length * 4) size *= 2; // load ≤ 0.25: few probes per lookup
-    this.keys = new Uint32Array(size);
-    this.cols = new Int32Array(size).fill(-1);
+    while (size < hashes.length * 2) size *= 2;
+    this.slots = new Int32Array(size * 2);
     this.mask = size - 1;
     for (let c = 0; c < hashes.length; c++) {
-      const h = hashes[c]!;
+      const h = hashes[c]! | 0;
       let slot = Math.imul(h, 0x9e3779b1) & this.mask;
-      while (this.cols[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.keys[slot] = h;
-      this.cols[slot] = c;
+      while (this.slots[slot * 2 + 1] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot * 2] = h;
+      this.slots[slot * 2 + 1] = c + 1;
     }
   }
 
-  get(h: number): number {
+  get(hash: number): number {
+    const h = hash | 0;
+    const slots = this.slots;
     let slot = Math.imul(h, 0x9e3779b1) & this.mask;
     for (;;) {
-      const c = this.cols[slot]!;
-      if (c === -1) return -1;
-      if (this.keys[slot] === h) return c;
+      const c = slots[slot * 2 + 1]!;
+      if (c === 0) return -1;
+      if (slots[slot * 2] === h) return c - 1;
       slot = (slot + 1) & this.mask;
     }
   }
@@ -277,77 +281,4 @@ export function bestF1Threshold(probs: ArrayLike<number>, positive: ArrayLike<nu
     }
   }
   return Math.min(Math.max(bestThr, 0.02), 0.98);
-}
-
-/**
- * L2-regularised logistic regression on a few dense inputs by Newton's method; returns [w..., bias].
- * Used for the small second-level (stacking) models, so d is tiny and a dense solve is cheap.
- */
-export function fitDenseLogistic(X: Float64Array[], y: ArrayLike<number>, lambda: number): Float64Array {
-  const n = y.length;
-  const d = X.length + 1;
-  const beta = new Float64Array(d);
-  const x = (j: number, i: number): number => (j === d - 1 ? 1 : X[j]![i]!);
-  for (let iter = 0; iter < 25; iter++) {
-    const g = new Float64Array(d);
-    const H = new Float64Array(d * d);
-    for (let i = 0; i < n; i++) {
-      let z = 0;
-      for (let j = 0; j < d; j++) z += beta[j]! * x(j, i);
-      const p = 1 / (1 + Math.exp(-z));
-      const r = p - (y[i] ? 1 : 0);
-      const s = p * (1 - p);
-      for (let j = 0; j < d; j++) {
-        const xj = x(j, i);
-        g[j] = g[j]! + r * xj;
-        for (let k = 0; k <= j; k++) H[j * d + k] = H[j * d + k]! + s * xj * x(k, i);
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      for (let k = 0; k < j; k++) H[k * d + j] = H[j * d + k]!;
-      if (j < d - 1) {
-        g[j] = g[j]! + lambda * beta[j]!;
-        H[j * d + j] = H[j * d + j]! + lambda;
-      } else H[j * d + j] = H[j * d + j]! + 1e-6;
-    }
-    const step = solveSymmetric(H, g, d);
-    let maxStep = 0;
-    for (let j = 0; j < d; j++) {
-      beta[j] = beta[j]! - step[j]!;
-      maxStep = Math.max(maxStep, Math.abs(step[j]!));
-    }
-    if (maxStep < 1e-6) break;
-  }
-  return beta;
-}
-
-/** Solves H s = g for symmetric positive-definite H (Cholesky). */
-function solveSymmetric(H: Float64Array, g: Float64Array, d: number): Float64Array {
-  const Lm = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = H[i * d + j]!;
-      for (let k = 0; k < j; k++) sum -= Lm[i * d + k]! * Lm[j * d + k]!;
-      if (i === j) Lm[i * d + i] = Math.sqrt(Math.max(sum, 1e-12));
-      else Lm[i * d + j] = sum / Lm[j * d + j]!;
-    }
-  }
-  const z = new Float64Array(d);
-  for (let i = 0; i < d; i++) {
-    let sum = g[i]!;
-    for (let k = 0; k < i; k++) sum -= Lm[i * d + k]! * z[k]!;
-    z[i] = sum / Lm[i * d + i]!;
-  }
-  const s = new Float64Array(d);
-  for (let i = d - 1; i >= 0; i--) {
-    let sum = z[i]!;
-    for (let k = i + 1; k < d; k++) sum -= Lm[k * d + i]! * s[k]!;
-    s[i] = sum / Lm[i * d + i]!;
-  }
-  return s;
-}
-
-export function logit(p: number): number {
-  const q = Math.min(Math.max(p, 1e-4), 1 - 1e-4);
-  return Math.log(q / (1 - q));
 }

@@ -109,7 +109,8 @@ export function trainSentimentModel(examples: SentimentExample[], opts: TrainOpt
   const { model, oofProbs } = trainLinearModel(
     examples.map((e) => ({ text: e.text, question: e.question, labels: [e.sentiment] })),
     'sentiment',
-    { ...opts, features: { lexicon: true, ...opts.features } },
+    // Lexicon buckets help; 3–4 character n-grams cost less than 3–5 here for the same macro-F1 (CV on FFT data).
+    { C: 0.2, ...opts, features: { lexicon: true, charMax: 4, ...opts.features } },
   );
   let classWeights = model.labels.map(() => 1);
   if (oofProbs) {
