@@ -106,6 +106,14 @@ export const configSchema = z.object({
     .describe(
       '`auto` seeds the demo organisation on the first embedded start only; `true` always when missing; `false` never.',
     ),
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .trim()
+    .regex(/^[\w.:/,\s-]*$/, 'must be a comma-separated list of hosts, IPs, CIDRs, `loopback` or `private`')
+    .optional()
+    .describe(
+      'Exceptions to the SSRF guard of outgoing webhooks, comma separated: `loopback`, `private`, IPs/CIDRs or host names (which may then also use http). By default only public https targets are allowed.',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

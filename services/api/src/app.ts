@@ -14,6 +14,7 @@ import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { createFeedbackService } from './feedback/service.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { createPublicationService } from './publications/service.ts';
+import { registerWebhooks } from './webhooks/register.ts';
 import { registerWidgetRoutes } from './widget/routes.ts';
 import { createFeedbackSubmitter, createSiteKeyService } from './widget/service.ts';
 
@@ -55,6 +56,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const webhookEvents = registerWebhooks(app, deps, auth);
   registerFeedbackRoutes(app, deps, auth, feedbackService);
   registerAdminRoutes(app, deps, auth);
   registerWidgetRoutes(app, deps, auth, {
@@ -63,11 +65,13 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   });
   registerActionRoutes(app, deps, auth, actionService, {
     onActionChanged: async (orgId, action, statusChanged) => {
+      await webhookEvents.actionUpdated(orgId, action, statusChanged);
       if (statusChanged) await notifyIfClosed(orgId, action);
     },
   });
   registerPublicationRoutes(app, deps, auth, publicationService, {
     onPublished: async (orgId: string, publication: PublicationRow) => {
+      await webhookEvents.publicationPublished(orgId, publication);
       const actions = await actionsOfPublications(deps.database.db, orgId, [publication.id]);
       for (const { action } of actions) await notifyIfClosed(orgId, action);
     },

@@ -6,7 +6,10 @@ import type { JobQueue } from '@closeloop/queue';
 
 /** What the API needs from the outside world; tests pass real instances of each. */
 export interface ApiDeps {
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'IMPORT_LIMIT_BYTES' | 'PUBLIC_URL' | 'PORT' | 'HOST'>;
+  config: Pick<
+    Config,
+    'BODY_LIMIT_BYTES' | 'IMPORT_LIMIT_BYTES' | 'PUBLIC_URL' | 'PORT' | 'HOST' | 'WEBHOOK_ALLOWED_TARGETS'
+  >;
   database: Database;
   queue: JobQueue;
   logger: Logger;

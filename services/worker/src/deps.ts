@@ -13,6 +13,7 @@ export interface WorkerDeps {
     | 'CLOSELOOP_DATA_DIR'
     | 'SMTP_URL'
     | 'MAIL_FROM'
+    | 'WEBHOOK_ALLOWED_TARGETS'
   >;
   database: Database;
   queue: JobQueue;

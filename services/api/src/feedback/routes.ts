@@ -7,6 +7,8 @@ import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash, runIdempotent } from '../idempotency.ts';
+import { emitSafely } from '../webhooks/emit.ts';
+import { feedbackReceivedData } from '../webhooks/payloads.ts';
 import {
   acceptedSchema,
   feedbackIdParams,
@@ -95,6 +97,12 @@ export function registerFeedbackRoutes(
       );
       if (!result.replayed) {
         await feedbackService.enqueueAnalysis(principal.orgId, result.body.id, request.body.channel, request.id);
+        if (result.body.created) {
+          const emitter = { db: database.db, queue: deps.queue, logger: deps.logger };
+          await emitSafely(emitter, principal.orgId, 'feedback.received', [
+            feedbackReceivedData(result.body, request.body),
+          ]);
+        }
       } else {
         reply.header('idempotent-replayed', 'true');
       }

@@ -1,3 +1,4 @@
+import { emitSafely, feedbackAnalysedData } from '@closeloop/api';
 import { getFeedback, markFeedbackFailed, saveAnalysis } from '@closeloop/db';
 import type { JobContext, JobPayload } from '@closeloop/queue';
 import { jobs } from '@closeloop/queue';
@@ -11,7 +12,7 @@ const HTML_CHANNELS = new Set(['email', 'social_mention']);
  * themes. Idempotent: a second run replaces the automatic themes with the same set.
  */
 export function createAnalyseProcessor(
-  deps: Pick<WorkerDeps, 'database' | 'logger' | 'metrics'>,
+  deps: Pick<WorkerDeps, 'database' | 'logger' | 'metrics' | 'queue'>,
   analysers: AnalyserCache,
 ) {
   const attempts = jobs.analyse.policy.attempts;
@@ -45,6 +46,17 @@ export function createAnalyseProcessor(
         themes,
       });
       deps.metrics.feedbackAnalysed.inc();
+      await emitSafely({ db, queue: deps.queue, logger: log }, row.orgId, 'feedback.analysed', [
+        feedbackAnalysedData({
+          id: row.id,
+          channel: row.channel,
+          language: row.language ?? result.language,
+          redactedText: result.redacted,
+          sentiment: result.sentiment,
+          needsTriage: result.needsTriage,
+          themes: result.themes.map((hit) => ({ key: hit.key, confidence: hit.confidence, source: hit.source })),
+        }),
+      ]);
       log.debug({ feedbackId: row.id, themes: themes.length, attempt: ctx.attempt }, 'feedback analysed');
     } catch (error) {
       if (ctx.attempt >= attempts) {
