@@ -3,6 +3,7 @@ import type { Database, Sealer } from '@closeloop/db';
 import type { Metrics } from '@closeloop/http';
 import type { Logger } from '@closeloop/logger';
 import type { JobQueue } from '@closeloop/queue';
+import type { Mailer } from './mail/mailer.ts';
 
 export interface WorkerDeps {
   config: Pick<
@@ -21,4 +22,6 @@ export interface WorkerDeps {
   sealer: Sealer;
   metrics: Metrics;
   clock?: () => Date;
+  /** Outgoing mail; when absent, startWorker builds one from SMTP_URL (else the .eml outbox). */
+  mailer?: Mailer;
 }

@@ -46,6 +46,10 @@ export function createAnalyseProcessor(
         themes,
       });
       deps.metrics.feedbackAnalysed.inc();
+      // Link suggestions come after the analysis is saved; a failed enqueue must not fail the analysis.
+      await deps.queue
+        .enqueue('suggest', { orgId: row.orgId, feedbackId: row.id }, { jobId: `suggest-f-${row.id}` })
+        .catch((err: unknown) => log.warn({ err, feedbackId: row.id }, 'suggest enqueue failed'));
       await emitSafely({ db, queue: deps.queue, logger: log }, row.orgId, 'feedback.analysed', [
         feedbackAnalysedData({
           id: row.id,
