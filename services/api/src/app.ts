@@ -10,8 +10,10 @@ import { createActionService } from './actions/service.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
 import { createApiKeyAuthenticator } from './auth/api-keys.ts';
 import type { ApiDeps } from './deps.ts';
+import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { createFeedbackService } from './feedback/service.ts';
+import { installRateLimit } from './limits/rate-limit.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { createPublicationService } from './publications/service.ts';
 import { registerWebhooks } from './webhooks/register.ts';
@@ -25,7 +27,7 @@ export const API_VERSION = '1.0.0';
  * API, console and public pages on one server.
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const auth = createApiKeyAuthenticator(deps.database.db);
+  const auth = installRateLimit(app, createApiKeyAuthenticator(deps.database.db));
   const feedbackService = createFeedbackService(deps);
   const actionService = createActionService(deps.clock ? { clock: deps.clock } : {});
   const publicationService = createPublicationService(deps.clock ? { clock: deps.clock } : {});
@@ -58,6 +60,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
 
   const webhookEvents = registerWebhooks(app, deps, auth);
   registerFeedbackRoutes(app, deps, auth, feedbackService);
+  await registerIngestionRoutes(app, deps, auth, feedbackService);
   registerAdminRoutes(app, deps, auth);
   registerWidgetRoutes(app, deps, auth, {
     siteKeys: createSiteKeyService(deps.database.db),

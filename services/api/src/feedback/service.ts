@@ -8,12 +8,13 @@ import {
   insertFeedback,
   type Sealer,
   servicePointBelongs,
-  upsertFeedbackByExternalId,
   uuidv7,
 } from '@closeloop/db';
-import { type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
+import { ConflictError, type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
 import type { Logger } from '@closeloop/logger';
 import { analysePriority, type JobQueue } from '@closeloop/queue';
+import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
+import { writeFeedbackRows } from './rows.ts';
 
 export interface AcceptedFeedback {
   id: string;
@@ -76,8 +77,18 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
 
   return {
     /** Writes one feedback row (and its contact) in `db`, which may be a transaction. Does not enqueue. */
-    async store(db: Db, orgId: string, input: FeedbackInput): Promise<AcceptedFeedback> {
-      await checkReferences(db, orgId, input);
+    async store(db: Db, orgId: string, received: FeedbackInput): Promise<AcceptedFeedback> {
+      await checkReferences(db, orgId, received);
+      const input =
+        received.channel === 'complaint'
+          ? await withComplaintIntake(db, await organisationOf(db, orgId), received, now())
+          : received;
+      if (input.externalId) {
+        // Upsert by (source, externalId): shared with bulk and inbound so a repeat keeps a complaint's workflow.
+        const [result] = await writeFeedbackRows(db, { sealer: deps.sealer, now }, orgId, [input], 'upsert');
+        if (!result || result.erased) throw new ConflictError('feedback_erased', 'This feedback was erased');
+        return { id: result.id, status: 'received', created: result.created };
+      }
       const id = uuidv7(now().getTime());
       const contactId = input.contact
         ? await storeContact(db, deps.sealer, orgId, input.contact, input.language ?? 'en')
@@ -98,10 +109,6 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
         externalId: input.externalId ?? null,
         receivedAt: input.receivedAt ? new Date(input.receivedAt) : now(),
       };
-      if (input.externalId) {
-        const result = await upsertFeedbackByExternalId(db, row);
-        return { id: result.id, status: 'received', created: result.created };
-      }
       await insertFeedback(db, row);
       return { id, status: 'received', created: true };
     },

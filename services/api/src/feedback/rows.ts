@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { type Db, type NewContactRow, type NewFeedbackRow, type Sealer, schema, uuidv7 } from '@closeloop/db';
+import type { ContactInput, FeedbackInput } from '@closeloop/domain';
+import { sql } from 'drizzle-orm';
+
+const { contacts, feedback } = schema;
+
+/** Rows per transaction and per multi-row INSERT: 500 × 17 columns stays far below PostgreSQL's 65,535 parameters. */
+export const CHUNK_SIZE = 500;
+
+export interface StoredFeedback {
+  id: string;
+  /** false when a row with the same (source, externalId) existed. */
+  created: boolean;
+  /** The row exists but was erased: nothing was written (an erased row is never brought back). */
+  erased?: boolean;
+}
+
+/**
+ * How a repeat of a (source, externalId) is treated: `upsert` updates the text and details of the stored
+ * row (CRM sync, inbound webhooks); `skip` leaves it as it is (imports: the same row imported twice).
+ */
+export type ConflictMode = 'upsert' | 'skip';
+
+export function contactRow(
+  sealer: Sealer,
+  orgId: string,
+  contact: ContactInput,
+  fallbackLanguage: string,
+): NewContactRow & { id: string } {
+  const { consentContact, consentOutcome, language, ...details } = contact;
+  return {
+    id: randomUUID(),
+    orgId,
+    sealed: sealer.seal(JSON.stringify(details)),
+    emailHash: details.email ? sealer.lookupHash(details.email) : null,
+    hasEmail: Boolean(details.email),
+    hasPhone: Boolean(details.phone),
+    hasPostal: Boolean(details.postalAddress),
+    language: language ?? (fallbackLanguage === 'cy' ? 'cy' : 'en'),
+    consentContact,
+    consentOutcome,
+  };
+}
+
+/**
+ * The complaint workflow owns these detail keys: a repeat from the source system (a CRM re-sending its
+ * case) must not reset the status, dates or outcome that staff moved on here.
+ */
+const WORKFLOW_KEYS = [
+  'caseRef',
+  'status',
+  'acknowledgeDueAt',
+  'resolveDueAt',
+  'acknowledgedAt',
+  'resolvedAt',
+  'outcome',
+  'upheld',
+  'escalated',
+  'escalationStage',
+  'slaBreached',
+] as const;
+
+const keepWorkflow = sql.raw(
+  `jsonb_strip_nulls(jsonb_build_object(${WORKFLOW_KEYS.map((k) => `'${k}', feedback.details->'${k}'`).join(', ')}))`,
+);
+
+/**
+ * Writes feedback rows (and their sealed contacts) with one multi-row INSERT each, in `db` (a transaction).
+ * Items with an externalId are matched on (org, source, externalId); returns one result per item, in order.
+ * The caller has validated the items and checked that the items of one call have distinct externalIds.
+ */
+export async function writeFeedbackRows(
+  db: Db,
+  deps: { sealer: Sealer; now: () => Date },
+  orgId: string,
+  items: readonly FeedbackInput[],
+  mode: ConflictMode,
+  extra?: (item: FeedbackInput, index: number) => Partial<NewFeedbackRow>,
+): Promise<StoredFeedback[]> {
+  if (items.length === 0) return [];
+  const nowMs = deps.now().getTime();
+  const contactRows: (NewContactRow & { id: string })[] = [];
+  const rows: (NewFeedbackRow & { id: string })[] = items.map((input, index) => {
+    let contactId: string | null = null;
+    if (input.contact) {
+      const c = contactRow(deps.sealer, orgId, input.contact, input.language ?? 'en');
+      contactRows.push(c);
+      contactId = c.id;
+    }
+    return {
+      id: uuidv7(nowMs),
+      orgId,
+      channel: input.channel,
+      text: input.text,
+      rating: input.rating ?? null,
+      language: input.language ?? null,
+      details: input.details ?? null,
+      customerGroupId: input.customerGroupId ?? null,
+      servicePointId: input.servicePointId ?? null,
+      engagementId: input.engagementId ?? null,
+      contactId,
+      source: input.source ?? null,
+      externalId: input.externalId ?? null,
+      receivedAt: input.receivedAt ? new Date(input.receivedAt) : new Date(nowMs),
+      ...(extra ? extra(input, index) : {}),
+    };
+  });
+  if (contactRows.length > 0) await db.insert(contacts).values(contactRows);
+
+  const insert = db.insert(feedback).values(rows);
+  const returned =
+    mode === 'skip'
+      ? await insert.onConflictDoNothing().returning({ id: feedback.id })
+      : await insert
+          .onConflictDoUpdate({
+            target: [feedback.orgId, feedback.source, feedback.externalId],
+            set: {
+              text: sql`excluded.text`,
+              rating: sql`excluded.rating`,
+              channel: sql`excluded.channel`,
+              details: sql`case when feedback.channel = 'complaint' and excluded.channel = 'complaint'
+                then coalesce(excluded.details, '{}'::jsonb) || ${keepWorkflow}
+                else excluded.details end`,
+              status: sql`case when ${feedback.text} is distinct from excluded.text then 'received' else ${feedback.status} end`,
+              updatedAt: sql`now()`,
+            },
+            setWhere: sql`${feedback.erasedAt} is null`,
+          })
+          .returning({ id: feedback.id, source: feedback.source, externalId: feedback.externalId });
+
+  const created = new Set<string>();
+  const byExternal = new Map<string, string>();
+  for (const r of returned) {
+    created.add(r.id);
+    const ext = r as { source?: string | null; externalId?: string | null };
+    if (ext.source && ext.externalId) byExternal.set(`${ext.source}\u001f${ext.externalId}`, r.id);
+  }
+  const results: StoredFeedback[] = rows.map((row) => {
+    if (created.has(row.id)) return { id: row.id, created: true };
+    const existing = row.source && row.externalId ? byExternal.get(`${row.source}\u001f${row.externalId}`) : undefined;
+    if (existing) return { id: existing, created: false };
+    return { id: '', created: false };
+  });
+  // Rows that were not written: in skip mode the duplicates; in upsert mode, erased rows. Look their ids up.
+  const missing = results
+    .map((r, i) => ({ r, row: rows[i]! }))
+    .filter(({ r, row }) => r.id === '' && row.source && row.externalId);
+  if (missing.length > 0) {
+    const sources = missing.map(({ row }) => row.source as string);
+    const externalIds = missing.map(({ row }) => row.externalId as string);
+    const found = (await db.execute(
+      sql`select id, source, external_id, erased_at is not null as erased from feedback
+          where org_id = ${orgId} and (source, external_id) in
+            (select * from unnest(${sql.param(sources)}::text[], ${sql.param(externalIds)}::text[]))`,
+    )) as unknown as { rows: { id: string; source: string; external_id: string; erased: boolean }[] };
+    const index = new Map(found.rows.map((f) => [`${f.source}\u001f${f.external_id}`, f]));
+    for (const { r, row } of missing) {
+      const f = index.get(`${row.source}\u001f${row.externalId}`);
+      if (f) {
+        r.id = f.id;
+        if (f.erased) r.erased = true;
+      }
+    }
+  }
+  // Orphan contacts of rows that were not written carry personal data for nothing: remove them.
+  const unusedContacts = rows.filter((row, i) => row.contactId && !results[i]!.created).map((row) => row.contactId!);
+  if (unusedContacts.length > 0) {
+    await db.execute(sql`delete from contacts where id = any(${sql.param(unusedContacts)}::uuid[])`);
+  }
+  return results;
+}
