@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defaultTaxonomy } from '@closeloop/analysis';
 import type { ApiDeps } from '@closeloop/api';
-import { createApiKey, registerApi } from '@closeloop/api';
+import { createApiKey, createFeedbackService, createFeedbackSubmitter, registerApi } from '@closeloop/api';
 import { registerConsole } from '@closeloop/console';
 import { type Database, insertOrganisation, Sealer, seedThemes } from '@closeloop/db';
 import type { ApiScope } from '@closeloop/domain';
@@ -8,7 +11,7 @@ import { createHttpApp, createMetrics, registerHealth, registerMetrics } from '@
 import { createLogger } from '@closeloop/logger';
 import { registerPublisher } from '@closeloop/publisher';
 import type { JobQueue } from '@closeloop/queue';
-import { startWorker } from '@closeloop/worker';
+import { createMailer, startWorker } from '@closeloop/worker';
 import type { FastifyInstance } from 'fastify';
 import { type TestDatabase, withDatabase } from './db.ts';
 import { withQueue } from './queue.ts';
@@ -41,7 +44,15 @@ export interface TestApp {
  * pages, and (on demand) the worker. Tests drive it with `app.inject()`.
  */
 export async function withApp(
-  opts: { publicUrl?: string; sweeperGraceSeconds?: number; queue?: JobQueue } = {},
+  opts: {
+    publicUrl?: string;
+    sweeperGraceSeconds?: number;
+    queue?: JobQueue;
+    /** The publisher's mail (subscribe confirmations) goes over SMTP here; else to `<mailDataDir>/outbox/`. */
+    smtpUrl?: string;
+    /** Data directory of the publisher's mail outbox (default: a fresh temporary directory). */
+    mailDataDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = await withDatabase();
   const queue = opts.queue ?? withQueue();
@@ -67,7 +78,13 @@ export async function withApp(
   registerMetrics(app, metrics);
   await registerApi(app, deps);
   await registerConsole(app, { database: db.database });
-  await registerPublisher(app, { database: db.database, logger, metrics, publicUrl });
+  const mailer = createMailer({
+    smtpUrl: opts.smtpUrl,
+    dataDir: opts.mailDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'closeloop-mail-')),
+    from: config.MAIL_FROM,
+  });
+  const feedback = createFeedbackSubmitter(db.database.db, createFeedbackService(deps));
+  await registerPublisher(app, { database: db.database, logger, metrics, publicUrl, sealer, mailer, feedback });
   await app.ready();
   return {
     app,

@@ -15,6 +15,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadBoard } from './board-data.ts';
 import type { PublisherDeps } from './deps.ts';
+import { registerPublicForms } from './forms/index.ts';
 
 const slugParams = z.object({ org: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 const langQuery = z.object({
@@ -156,6 +157,8 @@ export async function registerPublisher(app: FastifyInstance, deps: PublisherDep
         .send(pdf);
     },
   );
+
+  await registerPublicForms(app, deps);
 }
 
 /** The publisher as a standalone app (role `publisher`). */

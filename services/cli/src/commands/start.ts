@@ -1,9 +1,9 @@
-import { registerApi } from '@closeloop/api';
+import { createFeedbackService, createFeedbackSubmitter, registerApi } from '@closeloop/api';
 import { type Config, loadConfig } from '@closeloop/config';
 import { registerConsole } from '@closeloop/console';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
 import { registerPublisher } from '@closeloop/publisher';
-import { buildWorkerApp, queueDepthCollector, startWorker } from '@closeloop/worker';
+import { buildWorkerApp, createMailer, queueDepthCollector, startWorker } from '@closeloop/worker';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../demo/seed.ts';
 import { openRuntime, type Runtime } from '../runtime/runtime.ts';
@@ -48,6 +48,13 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
       logger: rt.logger,
       metrics: rt.metrics,
       publicUrl: rt.publicUrl,
+      sealer: rt.sealer,
+      mailer: createMailer({
+        smtpUrl: rt.config.SMTP_URL,
+        dataDir: rt.config.CLOSELOOP_DATA_DIR,
+        from: rt.config.MAIL_FROM,
+      }),
+      feedback: createFeedbackSubmitter(rt.database.db, createFeedbackService(apiDeps)),
     });
   }
   if (role === 'all') {

@@ -10,6 +10,7 @@ import {
   insertFeedback,
   insertOrganisation,
   insertStaffUser,
+  insertWidgetSiteKey,
   linkActionFeedback,
   linkActionServicePoints,
   linkActionThemes,
@@ -28,6 +29,9 @@ import { sql } from 'drizzle-orm';
 import { demoContent } from './content.ts';
 
 const DAY = 86_400_000;
+
+/** The demo's public widget site key, for `<script src="…/widget.js" data-site-key="pk_demo_local">`. */
+export const DEMO_WIDGET_SITE_KEY = 'pk_demo_local';
 
 export interface SeededDemo {
   orgId: string;
@@ -247,6 +251,14 @@ export async function seedDemo(database: Database, sealer: Sealer, now = new Dat
         await publications.approve(tx, orgId, publication.id, adminActor);
       if (p.state === 'published') await publications.publish(tx, orgId, publication.id, adminActor);
     }
+
+    // The widget works on a local test page out of the box (site keys are public; origins guard them).
+    await insertWidgetSiteKey(tx, {
+      orgId,
+      key: DEMO_WIDGET_SITE_KEY,
+      name: 'Demo website (localhost)',
+      allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+    });
 
     const { key } = await createApiKey(tx, {
       orgId,
