@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { loadBoard } from './board-data.ts';
 import type { PublisherDeps } from './deps.ts';
 import { registerPublicForms } from './forms/index.ts';
+import { registerContactOptOut } from './opt-out.ts';
 
 const slugParams = z.object({ org: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/) });
 const langQuery = z.object({
@@ -159,6 +160,7 @@ export async function registerPublisher(app: FastifyInstance, deps: PublisherDep
   );
 
   await registerPublicForms(app, deps);
+  await registerContactOptOut(app, deps);
 }
 
 /** The publisher as a standalone app (role `publisher`). */

@@ -1,4 +1,4 @@
-import { createFeedbackService, createFeedbackSubmitter, registerApi } from '@closeloop/api';
+import { createFeedbackService, createFeedbackSubmitter, registerApi, registerBullBoard } from '@closeloop/api';
 import { type Config, loadConfig } from '@closeloop/config';
 import { registerConsole } from '@closeloop/console';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
@@ -41,6 +41,8 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
     await registerApi(app, apiDeps);
     await registerConsole(app, { database: rt.database, secureCookies: rt.publicUrl.startsWith('https:') });
     registerWidgetAsset(app);
+    // bull-board at /admin/queues for console admins (service mode: BullMQ only).
+    await registerBullBoard(app, { queue: rt.queue, database: rt.database });
   }
   if (role === 'all' || role === 'publisher') {
     await registerPublisher(app, {
