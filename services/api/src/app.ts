@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { registerActionLinkRoutes } from './actions/links.ts';
 import { registerActionRoutes } from './actions/routes.ts';
 import { createActionService } from './actions/service.ts';
 import { registerAdminRoutes } from './admin/routes.ts';
@@ -14,11 +15,14 @@ import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { createFeedbackService } from './feedback/service.ts';
 import { installRateLimit } from './limits/rate-limit.ts';
+import { registerLoopMetricsRoutes } from './metrics/routes.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { createPublicationService } from './publications/service.ts';
+import { registerSuggestionRoutes } from './suggestions/routes.ts';
 import { registerWebhooks } from './webhooks/register.ts';
 import { registerWidgetRoutes } from './widget/routes.ts';
 import { createFeedbackSubmitter, createSiteKeyService } from './widget/service.ts';
+import { registerYouSaidRoutes } from './youSaid/routes.ts';
 
 export const API_VERSION = '1.0.0';
 
@@ -79,6 +83,10 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
       for (const { action } of actions) await notifyIfClosed(orgId, action);
     },
   });
+  registerActionLinkRoutes(app, deps, auth);
+  registerSuggestionRoutes(app, deps, auth);
+  registerYouSaidRoutes(app, deps, auth);
+  registerLoopMetricsRoutes(app, deps, auth);
 }
 
 /** The API as a standalone app (role `api`). */

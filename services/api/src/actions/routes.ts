@@ -40,6 +40,8 @@ const actionOut = z.object({
   impact: z.array(impactMeasureSchema),
   themes: z.array(z.object({ key: z.string(), name: z.string() })),
   linkedFeedback: z.number().int(),
+  servicePointIds: z.array(z.uuid()),
+  customerGroupIds: z.array(z.uuid()),
   completedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -58,6 +60,8 @@ const patchSchema = z
     declinedReason: z.string().trim().max(5_000),
     themeKeys: z.array(z.string().min(1).max(100)).max(50),
     impact: z.array(impactMeasureSchema).max(20),
+    servicePointIds: z.array(z.uuid()).max(200),
+    customerGroupIds: z.array(z.uuid()).max(200),
     note: z.string().trim().max(2_000),
   })
   .partial();
@@ -76,11 +80,32 @@ export function registerActionRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { database } = deps;
 
+  // Feedback that matches the action is suggested after every create or edit (a new job per version).
+  async function enqueueSuggestions(orgId: string, action: ActionRow): Promise<void> {
+    if (action.status === 'done' || action.status === 'declined') return;
+    await deps.queue
+      .enqueue(
+        'suggest',
+        { orgId, actionId: action.id },
+        { jobId: `suggest-a-${action.id}-${action.updatedAt.getTime()}` },
+      )
+      .catch((err: unknown) => deps.logger.warn({ err, actionId: action.id }, 'suggest enqueue failed'));
+  }
+
   async function present(orgId: string, rows: ActionRow[]) {
     const ids = rows.map((a) => a.id);
-    const [themes, counts] = await Promise.all([
+    const [themes, counts, scope] = await Promise.all([
       themesOfActions(database.db, orgId, ids),
       countLinkedFeedback(database.db, orgId, ids),
+      ids.length === 0
+        ? []
+        : queryRows<{ action_id: string; kind: string; id: string }>(
+            database.db,
+            sql`select action_id, 'sp' as kind, service_point_id as id from action_service_points
+                where org_id = ${orgId} and action_id = any(${sql.param(ids)}::uuid[])
+                union all select action_id, 'cg', customer_group_id from action_customer_groups
+                where org_id = ${orgId} and action_id = any(${sql.param(ids)}::uuid[])`,
+          ),
     ]);
     return rows.map((a) => ({
       id: a.id,
@@ -95,6 +120,8 @@ export function registerActionRoutes(
       impact: a.impact.map((m) => ({ ...m, unit: m.unit ?? '', before: m.before ?? null, after: m.after ?? null })),
       themes: themes.filter((t) => t.actionId === a.id).map((t) => ({ key: t.key, name: t.name })),
       linkedFeedback: counts.find((c) => c.actionId === a.id)?.n ?? 0,
+      servicePointIds: scope.filter((x) => x.action_id === a.id && x.kind === 'sp').map((x) => x.id),
+      customerGroupIds: scope.filter((x) => x.action_id === a.id && x.kind === 'cg').map((x) => x.id),
       completedAt: a.completedAt ? a.completedAt.toISOString() : null,
       createdAt: a.createdAt.toISOString(),
       updatedAt: a.updatedAt.toISOString(),
@@ -129,7 +156,10 @@ export function registerActionRoutes(
       );
       const action = await getAction(database.db, principal.orgId, result.body);
       if (!action) throw new NotFoundError('action', result.body);
-      if (!result.replayed) await hooks.onActionChanged(principal.orgId, action, true);
+      if (!result.replayed) {
+        await hooks.onActionChanged(principal.orgId, action, true);
+        await enqueueSuggestions(principal.orgId, action);
+      }
       const [out] = await present(principal.orgId, [action]);
       return reply.status(201).send(out!);
     },
@@ -205,6 +235,7 @@ export function registerActionRoutes(
         actions.update(tx as unknown as Db, principal.orgId, request.params.id, request.body, actorOf(principal)),
       );
       await hooks.onActionChanged(principal.orgId, action, statusChanged);
+      await enqueueSuggestions(principal.orgId, action);
       const [out] = await present(principal.orgId, [action]);
       return out!;
     },
@@ -236,7 +267,7 @@ export function registerActionRoutes(
           principal.orgId,
           action.id,
           owned.map((o) => o.id),
-          { via: 'staff' },
+          { via: 'staff', linkedBy: principal.keyId },
         );
       });
       return { linked };

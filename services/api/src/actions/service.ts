@@ -115,7 +115,8 @@ export function createActionService(deps: {
         changedBy: actorUuid(actor),
       });
       await linkActionThemes(db, orgId, action.id, themeIds);
-      await linkActionFeedback(db, orgId, action.id, input.feedbackIds, { via: 'staff', linkedBy: actorUuid(actor) });
+      // Who linked: a staff user's id or an API key's id (both uuids; GET …/feedback tells them apart).
+      await linkActionFeedback(db, orgId, action.id, input.feedbackIds, { via: 'staff', linkedBy: actor.id });
       await linkActionServicePoints(db, orgId, action.id, input.servicePointIds);
       await linkActionCustomerGroups(db, orgId, action.id, input.customerGroupIds);
       await insertAudit(db, {
@@ -134,7 +135,7 @@ export function createActionService(deps: {
       db: Db,
       orgId: string,
       id: string,
-      patch: Partial<Omit<ActionInput, 'themeIds' | 'feedbackIds' | 'servicePointIds' | 'customerGroupIds'>> & {
+      patch: Partial<Omit<ActionInput, 'themeIds' | 'feedbackIds'>> & {
         note?: string | undefined;
       },
       actor: Actor,
@@ -151,7 +152,13 @@ export function createActionService(deps: {
         ]);
       }
       if (patch.ownerId) await requireOwned(db, 'staff_users', orgId, [patch.ownerId], 'ownerId');
-      const { note, themeKeys, status: _status, ...fields } = patch;
+      if (patch.servicePointIds) {
+        await requireOwned(db, 'service_points', orgId, patch.servicePointIds, 'servicePointIds');
+      }
+      if (patch.customerGroupIds) {
+        await requireOwned(db, 'customer_groups', orgId, patch.customerGroupIds, 'customerGroupIds');
+      }
+      const { note, themeKeys, status: _status, servicePointIds, customerGroupIds, ...fields } = patch;
       const updated = await updateAction(db, orgId, id, {
         ...fields,
         status: to,
@@ -160,6 +167,14 @@ export function createActionService(deps: {
       });
       if (!updated) throw new NotFoundError('action', id);
       if (themeKeys) await linkActionThemes(db, orgId, id, await resolveThemeIds(db, orgId, themeKeys, []));
+      if (servicePointIds) {
+        await queryRows(db, sql`delete from action_service_points where org_id = ${orgId} and action_id = ${id}`);
+        await linkActionServicePoints(db, orgId, id, servicePointIds);
+      }
+      if (customerGroupIds) {
+        await queryRows(db, sql`delete from action_customer_groups where org_id = ${orgId} and action_id = ${id}`);
+        await linkActionCustomerGroups(db, orgId, id, customerGroupIds);
+      }
       const statusChanged = to !== from;
       if (statusChanged) {
         await recordActionStatus(db, {
@@ -178,7 +193,7 @@ export function createActionService(deps: {
         action: statusChanged ? 'action.status_changed' : 'action.updated',
         entityType: 'improvement_action',
         entityId: id,
-        data: { from, to, fields: Object.keys(fields) },
+        data: { from, to, fields: Object.keys(patch).filter((k) => k !== 'note') },
       });
       return { action: updated, statusChanged };
     },

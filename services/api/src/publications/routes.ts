@@ -1,4 +1,4 @@
-import { getPublication, listPublications, type PublicationRow } from '@closeloop/db';
+import { getPublication, listPublications, type PublicationRow, publicationVersionsOf } from '@closeloop/db';
 import { NotFoundError, PUBLICATION_STATES } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -116,7 +116,75 @@ export function registerPublicationRoutes(
     },
   );
 
-  for (const step of ['approve', 'publish', 'archive'] as const) {
+  r.patch(
+    '/v1/publications/:id',
+    {
+      preHandler: requireScope(auth, 'actions:write'),
+      schema: {
+        tags: ['publications'],
+        summary: 'Edit the summary or actions: a new version, back to draft for approval again',
+        params: idParams,
+        body: z
+          .strictObject({
+            summary: z.string().trim().min(1).max(5_000),
+            summaryCy: z.string().trim().max(5_000).nullable(),
+            actionIds: z.array(z.uuid()).min(1).max(20),
+          })
+          .partial(),
+        response: { 200: publicationOut },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return out(
+        await database.db.transaction((tx) =>
+          publications.edit(tx as never, principal.orgId, request.params.id, request.body, actorOf(principal)),
+        ),
+      );
+    },
+  );
+
+  r.get(
+    '/v1/publications/:id/versions',
+    {
+      preHandler: requireScope(auth, 'actions:read'),
+      schema: {
+        tags: ['publications'],
+        summary: 'Every version of a publication: state changes, edits and the snapshots the public saw',
+        params: idParams,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                version: z.number().int(),
+                state: z.string(),
+                snapshot: z.unknown(),
+                changedBy: z.uuid().nullable(),
+                changedAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const p = await getPublication(database.db, orgId, request.params.id);
+      if (!p) throw new NotFoundError('publication', request.params.id);
+      const versions = await publicationVersionsOf(database.db, orgId, p.id);
+      return {
+        items: versions.map((v) => ({
+          version: v.version,
+          state: v.state,
+          snapshot: v.snapshot ?? null,
+          changedBy: v.changedBy,
+          changedAt: v.changedAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  for (const step of ['approve', 'publish', 'archive', 'unpublish'] as const) {
     r.post(
       `/v1/publications/:id/${step}`,
       {

@@ -17,15 +17,19 @@ import {
   updatePublication,
 } from '@closeloop/db';
 import {
+  ConflictError,
   ForbiddenError,
   InvalidTransitionError,
   NotFoundError,
   PUBLICATION_TRANSITIONS,
   type PublicationState,
+  ROLE_PERMISSIONS,
+  type StaffRole,
   ValidationError,
 } from '@closeloop/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { type Actor, actorUuid, resolveThemeIds } from '../actions/service.ts';
+import { poolSmallCells, representativeQuotes, storeQuotes } from '../youSaid/service.ts';
 
 export interface PublicationActor extends Actor {
   canPublish: boolean;
@@ -106,6 +110,45 @@ export interface CreatePublicationInput {
   quoteFeedbackIds?: string[] | undefined;
 }
 
+/**
+ * Whether the actor may approve, publish or unpublish. Staff: their role's permissions (ROLE_PERMISSIONS)
+ * as stored now, not as claimed by the caller; API keys: the `admin` scope (carried in `canPublish`).
+ */
+export async function mayPublish(db: Db, orgId: string, actor: PublicationActor): Promise<boolean> {
+  if (actor.type === 'system') return actor.canPublish;
+  if (actor.type === 'api_key') return actor.canPublish;
+  if (!actor.id) return false;
+  const [staff] = await queryRows<{ role: string }>(
+    db,
+    sql`select role from staff_users where org_id = ${orgId} and id = ${actor.id} and disabled_at is null`,
+  );
+  return staff ? (ROLE_PERMISSIONS[staff.role as StaffRole] ?? []).includes('publish') : false;
+}
+
+/** Who last wrote the content (created or edited it), from the audit log: a staff user or an API key. */
+export async function authorOf(db: Db, orgId: string, publicationId: string) {
+  const [row] = await queryRows<{ actor_type: string; actor_id: string | null }>(
+    db,
+    sql`select actor_type, actor_id from audit_log
+        where org_id = ${orgId} and entity_type = 'publication' and entity_id = ${publicationId}
+          and action in ('publication.created', 'publication.edited')
+        order by id desc limit 1`,
+  );
+  return row ? { type: row.actor_type, id: row.actor_id } : null;
+}
+
+async function requirePublishPermission(db: Db, orgId: string, actor: PublicationActor, what: string) {
+  if (!(await mayPublish(db, orgId, actor))) {
+    throw new ForbiddenError('publish_permission_required', `${what} needs the publish permission`);
+  }
+}
+
+export interface EditPublicationInput {
+  summary?: string | undefined;
+  summaryCy?: string | null | undefined;
+  actionIds?: string[] | undefined;
+}
+
 export function createPublicationService(deps: { clock?: () => Date }) {
   const now = deps.clock ?? (() => new Date());
 
@@ -140,6 +183,42 @@ export function createPublicationService(deps: { clock?: () => Date }) {
       entityType: 'publication',
       entityId: id,
       data: { from, to, version },
+    });
+    return updated;
+  }
+
+  async function toDraft(
+    db: Db,
+    orgId: string,
+    current: PublicationRow,
+    actor: PublicationActor,
+    auditAction: string,
+    data: Record<string, unknown>,
+  ): Promise<PublicationRow> {
+    const version = current.version + 1;
+    const updated = await updatePublication(db, orgId, current.id, {
+      state: 'draft',
+      version,
+      approvedBy: null,
+      approvedAt: null,
+    });
+    if (!updated) throw new NotFoundError('publication', current.id);
+    await recordPublicationVersion(db, {
+      orgId,
+      publicationId: current.id,
+      version,
+      state: 'draft',
+      snapshot: current.snapshot ?? null,
+      changedBy: actorUuid(actor),
+    });
+    await insertAudit(db, {
+      orgId,
+      actorType: actor.type,
+      actorId: actor.id,
+      action: auditAction,
+      entityType: 'publication',
+      entityId: current.id,
+      data: { from: current.state, to: 'draft', version, ...data },
     });
     return updated;
   }
@@ -199,7 +278,16 @@ export function createPublicationService(deps: { clock?: () => Date }) {
         summary: input.summary,
         summaryCy: input.summaryCy ?? null,
       });
-      if (input.quoteFeedbackIds && input.quoteFeedbackIds.length > 0) {
+      if (input.quoteFeedbackIds === undefined) {
+        // Chosen automatically: the texts nearest the theme's centre for the period, stored unapproved.
+        const quotes = await representativeQuotes(db, orgId, {
+          themeId: themeId!,
+          periodStart: input.periodStart,
+          periodEnd: input.periodEnd,
+          servicePointId: input.servicePointId ?? null,
+        });
+        await storeQuotes(db, orgId, entry.id, quotes);
+      } else if (input.quoteFeedbackIds.length > 0) {
         const quoted = await db
           .select({ id: schema.feedback.id, text: schema.feedback.redactedText })
           .from(schema.feedback)
@@ -245,31 +333,86 @@ export function createPublicationService(deps: { clock?: () => Date }) {
     },
 
     async approve(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
-      if (!actor.canPublish)
-        throw new ForbiddenError('publish_permission_required', 'Approving needs the publish permission');
+      await requirePublishPermission(db, orgId, actor, 'Approving');
       const current = await getPublication(db, orgId, id);
       if (!current) throw new NotFoundError('publication', id);
       const org = await findOrganisationById(db, orgId);
-      if (org?.settings.requireDistinctApprover && actor.type === 'staff' && current.authorId === actor.id) {
-        throw new ForbiddenError(
-          'approver_is_author',
-          'This organisation requires someone other than the author to approve',
-        );
+      if (org?.settings.requireDistinctApprover) {
+        // The author is whoever last wrote the content: a staff user, or an API key (author key ≠ approver key).
+        const author = await authorOf(db, orgId, id);
+        const authorId = author?.id ?? current.authorId;
+        if (authorId !== null && authorId === actor.id && (author === null || author.type === actor.type)) {
+          throw new ForbiddenError(
+            'approver_is_author',
+            'This organisation requires someone other than the author to approve',
+          );
+        }
       }
       return transition(db, orgId, id, 'approved', actor, { approvedBy: actorUuid(actor), approvedAt: now() });
     },
 
     async publish(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
-      if (!actor.canPublish)
-        throw new ForbiddenError('publish_permission_required', 'Publishing needs the publish permission');
+      await requirePublishPermission(db, orgId, actor, 'Publishing');
       const snapshot = await buildSnapshot(db, orgId, id, now());
       return transition(db, orgId, id, 'published', actor, { publishedAt: now(), snapshot });
     },
 
     async archive(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
-      if (!actor.canPublish)
-        throw new ForbiddenError('publish_permission_required', 'Archiving needs the publish permission');
+      await requirePublishPermission(db, orgId, actor, 'Archiving');
       return transition(db, orgId, id, 'archived', actor, { archivedAt: now() });
+    },
+
+    /**
+     * Takes a published entry off the board and back to draft with a new version; the published snapshot
+     * stays in publication_versions, so the history of what the public saw is kept.
+     */
+    async unpublish(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
+      await requirePublishPermission(db, orgId, actor, 'Unpublishing');
+      const current = await getPublication(db, orgId, id);
+      if (!current) throw new NotFoundError('publication', id);
+      if (current.state !== 'published') throw new InvalidTransitionError('publication', current.state, 'draft');
+      return toDraft(db, orgId, current, actor, 'publication.unpublished', {});
+    },
+
+    /**
+     * Edits the summary (and the actions). Every edit is a new version; editing an approved or published
+     * publication sends it back to draft, so the new text needs approval (and publishing) again.
+     */
+    async edit(
+      db: Db,
+      orgId: string,
+      id: string,
+      input: EditPublicationInput,
+      actor: PublicationActor,
+    ): Promise<PublicationRow> {
+      const current = await getPublication(db, orgId, id);
+      if (!current) throw new NotFoundError('publication', id);
+      if (current.state === 'archived') {
+        throw new ConflictError('publication_archived', 'An archived publication cannot be edited; restore it first');
+      }
+      const set: { summary?: string; summaryCy?: string | null } = {};
+      if (input.summary !== undefined) set.summary = input.summary;
+      if (input.summaryCy !== undefined) set.summaryCy = input.summaryCy;
+      if (Object.keys(set).length > 0) {
+        await db.update(schema.youSaidEntries).set(set).where(eq(schema.youSaidEntries.id, current.youSaidId));
+      }
+      if (input.actionIds) {
+        const actionIds = [...new Set(input.actionIds)];
+        const owned = await queryRows<{ id: string }>(
+          db,
+          sql`select id from improvement_actions where org_id = ${orgId} and id = any(${sql.param(actionIds)}::uuid[])`,
+        );
+        if (owned.length !== actionIds.length) {
+          throw new ValidationError('Unknown actions', [
+            { path: 'actionIds', message: 'one or more actions do not exist' },
+          ]);
+        }
+        await queryRows(db, sql`delete from publication_actions where publication_id = ${id}`);
+        await linkPublicationActions(db, orgId, id, actionIds);
+      }
+      return toDraft(db, orgId, current, actor, 'publication.edited', {
+        fields: Object.keys(input).filter((k) => input[k as keyof EditPublicationInput] !== undefined),
+      });
     },
 
     async backToDraft(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
@@ -317,7 +460,8 @@ export async function buildSnapshot(
       count: suppressed ? null : entry.count,
       suppressedBelow: suppressed ? k : null,
       previousCount: suppressed || entry.previousCount === null || entry.previousCount < k ? null : entry.previousCount,
-      channelMix: suppressed ? [] : entry.channelMix,
+      channelMix: suppressed ? [] : poolSmallCells(entry.channelMix, 'channel', k),
+      groupMix: suppressed ? [] : poolSmallCells(entry.groupMix, 'group', k),
       sentiment:
         suppressed || !entry.sentiment
           ? null
