@@ -1,112 +1,150 @@
-import { createHash } from 'node:crypto';
 import {
-  countFeedbackByStatus,
-  type Database,
   deleteSession,
-  findOrganisationById,
   findOrganisationBySlug,
-  findSession,
   findStaffByEmail,
   insertSession,
   randomToken,
   verifyPassword,
 } from '@closeloop/db';
-import { ROLE_PERMISSIONS, type StaffRole } from '@closeloop/domain';
-import { escapeHtml } from '@closeloop/publishing';
+import { AppError } from '@closeloop/domain';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createConsoleContext } from './context.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { bodyOf, queryOf, str } from './forms.ts';
+import { html, notFound, page, sendError } from './layout.ts';
+import { registerActionPages } from './pages/actions.ts';
+import { registerCardPages } from './pages/cards.ts';
+import { registerDashboard } from './pages/dashboard.ts';
+import { registerFeedbackItemPages } from './pages/feedback-item.ts';
+import { registerFeedbackListPage } from './pages/feedback-list.ts';
+import { registerReviewPage } from './pages/review.ts';
+import { registerThemePages } from './pages/themes.ts';
+import { registerTriagePages } from './pages/triage.ts';
+import {
+  CSRF_FIELD,
+  csrfMatches,
+  FLASH_COOKIE,
+  loadSession,
+  readFlash,
+  SESSION_COOKIE,
+  SESSION_DAYS,
+  tokenHash,
+} from './session.ts';
 
-export interface ConsoleDeps {
-  database: Database;
-  /** Marks the session cookie Secure (when served over https). */
-  secureCookies?: boolean;
+export type { ConsoleContext, ConsolePages } from './context.ts';
+export type { ConsoleDeps } from './deps.ts';
+export {
+  csrfField,
+  csrfInput,
+  errorPage,
+  errorSummary,
+  fieldError,
+  html,
+  notFound,
+  page,
+  raw,
+  renderPage,
+  sendError,
+} from './layout.ts';
+export {
+  type Ability,
+  can,
+  type Flash,
+  redirectWithFlash,
+  requireAbility,
+  requireStaff,
+  type StaffSession,
+  staffOf,
+} from './session.ts';
+
+/** Only console paths are followed after sign-in, never another site. */
+function safeNext(value: string): string {
+  return /^\/console(\/[^/\\]|$|\?)/.test(value) && !value.includes('//') ? value : '/console';
 }
 
-export interface StaffSession {
-  userId: string;
-  orgId: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  permissions: readonly string[];
+function loginForm(opts: { error?: string; org?: string; email?: string; next?: string } = {}): string {
+  return page(
+    'Sign in',
+    html`<div class="card" style="max-width:28rem;margin:2rem auto"><h1>Staff sign in</h1>${
+      opts.error ? html`<p class="field-error" role="alert">${opts.error}</p>` : ''
+    }<form method="post" action="/console/login"><input type="hidden" name="next" value="${opts.next ?? '/console'}">
+<label for="org">Organisation</label><input id="org" name="org" value="${opts.org ?? 'demo'}" autocomplete="organization" required>
+<label for="email">Email</label><input id="email" name="email" type="email" value="${opts.email ?? ''}" autocomplete="username" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<p><button type="submit">Sign in</button></p></form></div>`,
+  );
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    staff?: StaffSession;
-  }
-}
-
-const COOKIE = 'closeloop_session';
-const SESSION_DAYS = 7;
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)} · closeloop</title><style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f5f7f8}header{background:#0f5e63;color:#fff;padding:.75rem 1.5rem;display:flex;justify-content:space-between;align-items:center}
-header a{color:#fff}main{max-width:60rem;margin:2rem auto;padding:0 1.5rem}.card{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1.25rem;margin-bottom:1rem}
-label{display:block;font-weight:600;margin:.75rem 0 .25rem}input{font:inherit;padding:.5rem;width:100%;max-width:24rem;border:1px solid #8a949e;border-radius:4px}
-button{font:inherit;margin-top:1rem;padding:.5rem 1.25rem;background:#0f5e63;color:#fff;border:0;border-radius:4px;cursor:pointer}.error{color:#b3261e;font-weight:600}
-table{border-collapse:collapse}td,th{padding:.25rem 1rem .25rem 0;text-align:left}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
-</style></head><body>${body}</body></html>`;
-}
-
-/** Staff console (server-rendered), mounted under /console in the api process. */
+/** Staff console (server-rendered, no client JavaScript), mounted under /console in the api process. */
 export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  const ctx = createConsoleContext(deps);
   await app.register(async (scope) => {
     await scope.register(cookie);
-    await scope.register(formbody);
+    await scope.register(formbody, { bodyLimit: 1_048_576 });
 
-    async function loadSession(request: FastifyRequest): Promise<StaffSession | null> {
-      const token = request.cookies[COOKIE];
-      if (!token) return null;
-      const found = await findSession(deps.database.db, tokenHash(token));
-      if (!found) return null;
-      const role = found.user.role as StaffRole;
-      return {
-        userId: found.user.id,
-        orgId: found.user.orgId,
-        email: found.user.email,
-        name: found.user.name,
-        role,
-        permissions: ROLE_PERMISSIONS[role] ?? [],
-      };
-    }
+    scope.addHook('onRequest', async (request, reply) => {
+      request.staff = (await loadSession(deps.database, request)) ?? undefined;
+      const flash = request.cookies[FLASH_COOKIE];
+      if (flash !== undefined && request.method === 'GET') {
+        request.flash = readFlash(flash);
+        reply.clearCookie(FLASH_COOKIE, { path: '/console' });
+      }
+    });
 
-    const requireStaff = async (request: FastifyRequest, reply: FastifyReply) => {
-      const staff = await loadSession(request);
-      if (!staff) return reply.redirect('/console/login', 303);
-      request.staff = staff;
-    };
+    // Every signed-in POST carries the session's CSRF token; SameSite=Lax is the second line.
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST' || !request.staff) return;
+      if (request.routeOptions.url === '/console/login') return;
+      if (!csrfMatches(request.staff.csrfToken, bodyOf(request)[CSRF_FIELD])) {
+        return sendError(
+          request,
+          reply,
+          403,
+          'Form expired',
+          'This form could not be checked (it may be old or come from another site). Go back, reload the page and try again.',
+        );
+      }
+    });
 
-    const loginForm = (error?: string, org = 'demo', email = '') =>
-      page(
-        'Sign in',
-        `<header><strong>closeloop</strong></header><main><div class="card"><h1>Staff sign in</h1>${
-          error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''
-        }<form method="post" action="/console/login"><label for="org">Organisation</label><input id="org" name="org" value="${escapeHtml(org)}" autocomplete="organization">
-<label for="email">Email</label><input id="email" name="email" type="email" value="${escapeHtml(email)}" autocomplete="username" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button></form></div></main>`,
+    scope.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof AppError) {
+        if (error.status === 404) return notFound(request, reply, 'record');
+        return sendError(request, reply, error.status, 'That did not work', error.message);
+      }
+      const status = (error as { statusCode?: number }).statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        return sendError(request, reply, status, 'That did not work', 'The request could not be read.');
+      }
+      request.log.error({ err: error }, 'console page failed');
+      return sendError(
+        request,
+        reply,
+        500,
+        'Something went wrong',
+        'The page could not be shown. Try again in a moment; if it keeps happening, tell your administrator.',
       );
+    });
 
-    scope.get('/console/login', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(loginForm()),
-    );
+    scope.get('/console/login', { schema: { hide: true } }, async (request, reply) => {
+      if (request.staff) return reply.redirect('/console', 303);
+      return reply.type('text/html; charset=utf-8').send(loginForm({ next: safeNext(str(queryOf(request), 'next')) }));
+    });
 
     scope.post('/console/login', { schema: { hide: true } }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const org = typeof body.org === 'string' ? body.org.trim() : '';
-      const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
-      const password = typeof body.password === 'string' ? body.password : '';
+      const body = bodyOf(request);
+      const org = str(body, 'org').slice(0, 100);
+      const email = str(body, 'email').toLowerCase().slice(0, 320);
+      const password = str(body, 'password').slice(0, 1000);
+      const next = safeNext(str(body, 'next'));
       const organisation = org ? await findOrganisationBySlug(deps.database.db, org) : null;
       const user = organisation ? await findStaffByEmail(deps.database.db, organisation.id, email) : null;
       if (!user || user.disabledAt || !verifyPassword(password, user.passwordHash)) {
         return reply
           .status(401)
           .type('text/html; charset=utf-8')
-          .send(loginForm('Email or password is not right.', org, email));
+          .send(loginForm({ error: 'Email or password is not right.', org, email, next }));
       }
       const token = randomToken(32);
       await insertSession(deps.database.db, {
@@ -115,36 +153,33 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         orgId: user.orgId,
         expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
       });
-      reply.setCookie(COOKIE, token, {
+      reply.setCookie(SESSION_COOKIE, token, {
         path: '/console',
         httpOnly: true,
         sameSite: 'lax',
         secure: deps.secureCookies ?? false,
         maxAge: SESSION_DAYS * 86_400,
       });
-      return reply.redirect('/console', 303);
+      return reply.redirect(next, 303);
     });
 
     scope.post('/console/logout', { schema: { hide: true } }, async (request, reply) => {
-      const token = request.cookies[COOKIE];
+      const token = request.cookies[SESSION_COOKIE];
       if (token) await deleteSession(deps.database.db, tokenHash(token));
-      reply.clearCookie(COOKIE, { path: '/console' });
+      reply.clearCookie(SESSION_COOKIE, { path: '/console' });
       return reply.redirect('/console/login', 303);
     });
 
-    scope.get('/console', { schema: { hide: true }, preHandler: requireStaff }, async (request, reply) => {
-      const staff = request.staff!;
-      const org = await findOrganisationById(deps.database.db, staff.orgId);
-      const counts = await countFeedbackByStatus(deps.database.db, staff.orgId);
-      const rows = counts.map((c) => `<tr><th>${escapeHtml(c.status)}</th><td>${c.n}</td></tr>`).join('');
-      return reply.type('text/html; charset=utf-8').send(
-        page(
-          'Console',
-          `<header><strong>closeloop · ${escapeHtml(org?.name ?? '')}</strong><form method="post" action="/console/logout"><span>${escapeHtml(staff.name)} (${escapeHtml(staff.role)})</span> <button type="submit">Sign out</button></form></header>
-<main><div class="card"><h1>Feedback</h1><table>${rows}</table></div>
-<div class="card"><h2>Public pages</h2><p><a href="/${escapeHtml(org?.slug ?? '')}/you-said-we-did">You Said – We Did board</a> · <a href="/docs">API documentation</a></p></div></main>`,
-        ),
-      );
-    });
+    registerDashboard(scope, ctx);
+    registerCardPages(scope, ctx);
+    registerFeedbackListPage(scope, ctx);
+    registerFeedbackItemPages(scope, ctx);
+    registerTriagePages(scope, ctx);
+    registerReviewPage(scope, ctx);
+    registerThemePages(scope, ctx);
+    registerActionPages(scope, ctx);
+
+    // Unknown console paths get the console's own page rather than the API's problem+json.
+    scope.get('/console/*', { schema: { hide: true } }, async (request, reply) => notFound(request, reply));
   });
 }
