@@ -77,7 +77,7 @@ export async function withApp(
   registerHealth(app, { database: () => db.database.ping(), queue: () => queue.ping() });
   registerMetrics(app, metrics);
   await registerApi(app, deps);
-  await registerConsole(app, { database: db.database });
+  await registerConsole(app, { database: db.database, queue, sealer, logger });
   const mailer = createMailer({
     smtpUrl: opts.smtpUrl,
     dataDir: opts.mailDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'closeloop-mail-')),

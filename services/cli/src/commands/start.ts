@@ -39,7 +39,13 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
   registerMetrics(app, rt.metrics, role === 'all' ? queueDepthCollector(rt) : undefined);
   if (role === 'all' || role === 'api') {
     await registerApi(app, apiDeps);
-    await registerConsole(app, { database: rt.database, secureCookies: rt.publicUrl.startsWith('https:') });
+    await registerConsole(app, {
+      database: rt.database,
+      queue: rt.queue,
+      sealer: rt.sealer,
+      logger: rt.logger,
+      secureCookies: rt.publicUrl.startsWith('https:'),
+    });
     registerWidgetAsset(app);
     // bull-board at /admin/queues for console admins (service mode: BullMQ only).
     await registerBullBoard(app, { queue: rt.queue, database: rt.database });
