@@ -1,7 +1,9 @@
 import { benchAnalysis } from './analysis.ts';
+import { benchIngest } from './ingest.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   analysis: () => benchAnalysis(process.stdout),
+  ingest: () => benchIngest(process.stdout),
 };
 
 /** `npm run bench -- NAME`: prints figures and ratios against a baseline measured in the same run. */
