@@ -16,8 +16,10 @@ export interface OperationsOptions {
   retentionCron?: string;
   /** When each organisation's retrain check runs (cron, local time). Default 02:15 every day. */
   retrainCron?: string;
-  /** How often the per-organisation retrain schedules are re-synced (new organisations). Default 1 hour. */
+  /** How often every schedule is re-asserted (new organisations, a Redis that lost its data). Default 1 hour. */
   scheduleSyncMs?: number;
+  /** How often Redis is pinged to notice it coming back (then every schedule is re-asserted). Default 2 s. */
+  recoveryCheckMs?: number;
 }
 
 /** Schedule ids, stable so a restart replaces rather than adds (both drivers upsert by id). */
@@ -54,36 +56,65 @@ export async function registerOperations(deps: WorkerDeps, opts: OperationsOptio
     if (outcome.status === 'skipped') log.debug({ reason: outcome.reason }, 'retrain skipped');
   });
 
-  await deps.queue.schedule('sla-check', {}, { everyMs: opts.slaCheckEveryMs ?? 15 * 60_000 }, SCHEDULE_IDS.slaCheck);
-  await deps.queue.schedule(
-    'retention-purge',
-    {},
-    { cron: opts.retentionCron ?? '30 3 * * *' },
-    SCHEDULE_IDS.retentionPurge,
-  );
-
   const retrainCron = opts.retrainCron ?? '15 2 * * *';
-  /** One nightly retrain schedule per organisation; the job itself decides whether enough is new. */
-  async function syncRetrainSchedules(): Promise<number> {
+  /**
+   * Creates or replaces every schedule (upserts by id, so running it again is harmless): the sweeper,
+   * SLA check, retention purge, and one nightly retrain per organisation (the job itself decides
+   * whether enough examples are new). A Redis restarted without persistence loses its job schedulers,
+   * so this runs again whenever Redis comes back, and hourly for organisations created meanwhile.
+   */
+  async function assertSchedules(): Promise<number> {
+    await deps.queue.schedule('sweep', {}, { everyMs: deps.config.SWEEPER_INTERVAL_SECONDS * 1000 }, 'sweeper');
+    await deps.queue.schedule('sla-check', {}, { everyMs: opts.slaCheckEveryMs ?? 15 * 60_000 }, SCHEDULE_IDS.slaCheck);
+    await deps.queue.schedule(
+      'retention-purge',
+      {},
+      { cron: opts.retentionCron ?? '30 3 * * *' },
+      SCHEDULE_IDS.retentionPurge,
+    );
     const orgs = await queryRows<{ id: string }>(deps.database.db, sql`select id from organisations order by id`);
     for (const org of orgs) {
       await deps.queue.schedule('retrain', { orgId: org.id }, { cron: retrainCron }, SCHEDULE_IDS.retrain(org.id));
     }
     return orgs.length;
   }
-  await syncRetrainSchedules();
-  const sync = setInterval(() => {
-    syncRetrainSchedules().catch((err: unknown) => deps.logger.warn({ err }, 'retrain schedule sync failed'));
-  }, opts.scheduleSyncMs ?? 3_600_000);
-  sync.unref();
+  await assertSchedules();
+
+  const reassert = (why: string) =>
+    assertSchedules().then(
+      () => deps.logger.info({ why }, 'schedules asserted'),
+      (err: unknown) => deps.logger.warn({ err, why }, 'could not assert schedules'),
+    );
+  const hourly = setInterval(() => void reassert('periodic'), opts.scheduleSyncMs ?? 3_600_000);
+  hourly.unref();
+  let redisUp = true;
+  let checking = false;
+  const recovery =
+    deps.queue.driver === 'bullmq'
+      ? setInterval(() => {
+          if (checking) return;
+          checking = true;
+          deps.queue
+            .ping()
+            .then(async (up) => {
+              if (up && !redisUp) await reassert('redis is back');
+              redisUp = up;
+            })
+            .finally(() => {
+              checking = false;
+            });
+        }, opts.recoveryCheckMs ?? 2_000)
+      : null;
+  recovery?.unref();
 
   return {
     slaCheck,
     purge,
     retrain,
-    syncRetrainSchedules,
+    assertSchedules,
     stop(): void {
-      clearInterval(sync);
+      clearInterval(hourly);
+      if (recovery) clearInterval(recovery);
     },
   };
 }
