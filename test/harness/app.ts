@@ -13,6 +13,7 @@ import { registerPublisher } from '@closeloop/publisher';
 import type { JobQueue } from '@closeloop/queue';
 import { createMailer, startWorker } from '@closeloop/worker';
 import type { FastifyInstance } from 'fastify';
+import { registerWidgetAsset } from '../../services/cli/src/widget-asset.ts';
 import { type TestDatabase, withDatabase } from './db.ts';
 import { withQueue } from './queue.ts';
 
@@ -78,6 +79,7 @@ export async function withApp(
   registerMetrics(app, metrics);
   await registerApi(app, deps);
   await registerConsole(app, { database: db.database, queue, sealer, logger });
+  registerWidgetAsset(app);
   const mailer = createMailer({
     smtpUrl: opts.smtpUrl,
     dataDir: opts.mailDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'closeloop-mail-')),
