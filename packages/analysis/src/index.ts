@@ -26,8 +26,17 @@ export {
 } from './eval.ts';
 export { DEFAULT_FEATURES, type FeatureConfig, questionPolarity } from './features.ts';
 export { detectLanguage, type LanguageGuess } from './language.ts';
-export { normalise } from './normalise.ts';
-export { detectPii, type PiiSpan, type PiiType, piiPlaceholder, redactPii } from './pii.ts';
+export { decodeEntities, htmlToText, normalise } from './normalise.ts';
+export {
+  detectPii,
+  ibanValid,
+  luhnValid,
+  nhsNumberValid,
+  type PiiSpan,
+  type PiiType,
+  piiPlaceholder,
+  redactPii,
+} from './pii.ts';
 export * from './pii-eval.ts';
 export {
   type Analyser,
