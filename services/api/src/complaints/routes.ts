@@ -54,7 +54,7 @@ export function registerComplaintRoutes(app: FastifyInstance, deps: ApiDeps, aut
           summary: `${step[0]!.toUpperCase()}${step.slice(1)} a complaint`,
           description: `${DESCRIPTIONS[step]} A step out of order answers 409 \`invalid_transition\`; feedback that is not a complaint 409 \`not_a_complaint\`. The body may be omitted when it has no required field.`,
           params: feedbackIdParams,
-          body: step === 'resolve' ? BODIES[step] : BODIES[step].optional(),
+          body: step === 'resolve' ? BODIES[step] : BODIES[step].nullish(),
           response: { 200: feedbackOutDoc },
         },
       },
