@@ -153,8 +153,9 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         orgId: user.orgId,
         expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
       });
+      // Path `/`: the queue dashboard (/admin/queues) signs admins in with the same session.
       reply.setCookie(SESSION_COOKIE, token, {
-        path: '/console',
+        path: '/',
         httpOnly: true,
         sameSite: 'lax',
         secure: deps.secureCookies ?? false,
@@ -166,7 +167,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     scope.post('/console/logout', { schema: { hide: true } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await deleteSession(deps.database.db, tokenHash(token));
-      reply.clearCookie(SESSION_COOKIE, { path: '/console' });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/console/login', 303);
     });
 
