@@ -59,12 +59,12 @@ export async function listActionLinks(db: Db, orgId: string, actionId: string): 
     db,
     sql`select af.feedback_id, f.channel, extract(epoch from f.received_at) * 1000 as received_ms,
           f.redacted_text as redacted, af.via, af.linked_by, s.name as staff_name, k.name as key_name,
-          extract(epoch from af.linked_at) * 1000 as linked_ms
+          extract(epoch from af.created_at) * 1000 as linked_ms
         from action_feedback af join feedback f on f.id = af.feedback_id
         left join staff_users s on s.id = af.linked_by and s.org_id = af.org_id
         left join api_keys k on k.id = af.linked_by and k.org_id = af.org_id
         where af.org_id = ${orgId} and af.action_id = ${actionId}
-        order by af.linked_at, af.feedback_id limit 10000`,
+        order by af.created_at, af.feedback_id limit 10000`,
   );
   return rows.map((r) => ({
     feedbackId: r.feedback_id,

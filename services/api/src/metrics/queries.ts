@@ -41,14 +41,14 @@ export async function loadLoopRows(db: Db, orgId: string, start: Date, end: Date
   const org = await findOrganisationById(db, orgId);
   const sla = { acknowledgeDays: 3, resolveDays: 20, ...org?.settings.sla };
   const closed = sql`case when a.status = 'done' then a.completed_at
-      else coalesce((select max(h.changed_at) from action_status_history h
+      else coalesce((select max(h.created_at) from action_status_history h
                      where h.action_id = a.id and h.to_status = 'declined'), a.updated_at) end`;
   const rows = await queryRows<Raw>(
     db,
     sql`select f.id, f.channel, extract(epoch from f.received_at)::float8 * 1000 as received_ms, f.details,
           (select string_agg(distinct t.key, ',') from feedback_themes ft join themes t on t.id = ft.theme_id
             where ft.feedback_id = f.id) as theme_keys,
-          (select extract(epoch from min(af.linked_at))::float8 * 1000 from action_feedback af
+          (select extract(epoch from min(af.created_at))::float8 * 1000 from action_feedback af
             where af.feedback_id = f.id) as linked_ms,
           (select extract(epoch from min(${closed}))::float8 * 1000 from action_feedback af
             join improvement_actions a on a.id = af.action_id

@@ -70,7 +70,7 @@ export async function suggestActionsForFeedback(
     sql`select a.id, a.title, a.description,
           (select string_agg(x.t, ' ') from (
              select f.redacted_text as t from action_feedback af join feedback f on f.id = af.feedback_id
-             where af.action_id = a.id and f.redacted_text is not null order by af.linked_at desc limit ${MAX_LINKED_TEXTS}
+             where af.action_id = a.id and f.redacted_text is not null order by af.created_at desc limit ${MAX_LINKED_TEXTS}
           ) x) as linked
         from improvement_actions a
         where a.org_id = ${orgId} and a.status in ${OPEN}
@@ -104,7 +104,7 @@ export async function suggestFeedbackForAction(
     sql`select a.id, a.title, a.description,
           (select string_agg(x.t, ' ') from (
              select f.redacted_text as t from action_feedback af join feedback f on f.id = af.feedback_id
-             where af.action_id = a.id and f.redacted_text is not null order by af.linked_at desc limit ${MAX_LINKED_TEXTS}
+             where af.action_id = a.id and f.redacted_text is not null order by af.created_at desc limit ${MAX_LINKED_TEXTS}
           ) x) as linked
         from improvement_actions a where a.org_id = ${orgId} and a.id = ${actionId} and a.status in ${OPEN}`,
   );
