@@ -180,3 +180,57 @@ export function realTexts(n: number): string[] {
   for (let i = 0; out.length < n; i++) out.push(`${texts[i % texts.length]}${i >= texts.length ? ` (${i})` : ''}`);
   return out;
 }
+
+export interface Sent {
+  at: number;
+  ms: number;
+  status: number;
+  id?: string;
+  retryAfter?: string | null;
+}
+
+/**
+ * Posts feedback from `concurrency` loops until `durationMs` has passed, at most `ratePerSecond`
+ * overall. Every response (or failure, as status 0) is recorded with when it was sent and how long it took.
+ */
+export async function ingestLoad(opts: {
+  url: string;
+  apiKey: string;
+  durationMs: number;
+  concurrency: number;
+  ratePerSecond: number;
+  texts: string[];
+}): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  const started = Date.now();
+  const gapMs = (1000 * opts.concurrency) / opts.ratePerSecond;
+  let n = 0;
+  async function loop(): Promise<void> {
+    while (Date.now() - started < opts.durationMs) {
+      const at = Date.now();
+      const text = opts.texts[n++ % opts.texts.length]!;
+      try {
+        const res = await fetch(`${opts.url}/v1/feedback`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: 'widget', text }),
+          signal: AbortSignal.timeout(15_000),
+        });
+        const body = (await res.json().catch(() => ({}))) as { id?: string };
+        sent.push({
+          at: at - started,
+          ms: Date.now() - at,
+          status: res.status,
+          ...(res.status === 202 && body.id ? { id: body.id } : {}),
+          retryAfter: res.headers.get('retry-after'),
+        });
+      } catch {
+        sent.push({ at: at - started, ms: Date.now() - at, status: 0 });
+      }
+      const wait = gapMs - (Date.now() - at);
+      if (wait > 0) await sleep(wait);
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, loop));
+  return sent;
+}
