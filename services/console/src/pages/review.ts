@@ -3,12 +3,19 @@ import { shareBar } from '../components.ts';
 import type { ConsoleContext } from '../context.ts';
 import { channelLabel, formatSlashDay, isoDayInLondon, parseDay, percent, queryOf, str } from '../forms.ts';
 import { errorSummary, type FormErrors, html, renderPage, type SafeHtml } from '../layout.ts';
-import { computeReview, OVER_REPRESENTED, type RepresentationFlag, UNDER_REPRESENTED } from '../review/compute.ts';
+import {
+  BELOW_SHARE,
+  computeReview,
+  OVER_REPRESENTED,
+  type RepresentationFlag,
+  UNDER_REPRESENTED,
+} from '../review/compute.ts';
 import { loadReviewInput } from '../review/queries.ts';
 import { requireStaff, staffOf } from '../session.ts';
 
 function flagText(flag: RepresentationFlag): SafeHtml | string {
   if (flag === 'under') return html`<span class="flag-under">Under-represented</span>`;
+  if (flag === 'below') return html`<span class="flag-over">Below its share</span>`;
   if (flag === 'over') return html`<span class="flag-over">Over-represented</span>`;
   return '';
 }
@@ -49,7 +56,9 @@ export function registerReviewPage(scope: FastifyInstance, ctx: ConsoleContext):
       );
     }
     const under = review.groups.filter((g) => g.flag === 'under');
+    const below = review.groups.filter((g) => g.flag === 'below');
     const over = review.groups.filter((g) => g.flag === 'over');
+    const unrecorded = review.total > 0 ? review.withoutGroup / review.total : 0;
     const maxShare = Math.max(0.0001, ...review.groups.flatMap((g) => [g.feedbackShare ?? 0, g.populationShare ?? 0]));
     const body = html`<h1>Engagement review</h1>
 <p class="muted">Who is not being heard? Each customer group's share of feedback against its share of the population, how each method reaches each group, and how many people each engagement reached (Customer Service Excellence 1.2.3).</p>
@@ -72,6 +81,18 @@ ${
       )}</ul>`
 }
 ${
+  below.length > 0
+    ? html`<p><strong>Heard less than their share</strong> (index ${String(UNDER_REPRESENTED)}–${String(BELOW_SHARE)}): ${below
+        .map((g) => `${g.name} (${(g.index ?? 0).toFixed(2)})`)
+        .join(', ')}.</p>`
+    : ''
+}
+${
+  unrecorded > 0.3
+    ? html`<p class="small">${percent(unrecorded)} of feedback has no customer group recorded, so these figures describe the people whose group is known. Asking for it (optionally) on more channels makes this review sharper.</p>`
+    : ''
+}
+${
   over.length > 0
     ? html`<p><strong>Heard more than their share</strong> (index above ${String(OVER_REPRESENTED)}): ${over.map((g) => g.name).join(', ')}.</p>`
     : ''
@@ -85,7 +106,7 @@ ${review.groups.map(
 <td>${g.populationShare === null ? 'not set' : percent(g.populationShare, 1)}${shareBar((g.populationShare ?? 0) / maxShare, `population share ${percent(g.populationShare, 1)}`, 'pop')}</td>
 <td class="num">${g.index === null ? '—' : g.index.toFixed(2)}</td><td>${flagText(g.flag)}</td></tr>`,
 )}</tbody></table></div>
-<p class="small muted">Share of feedback counts only feedback with a group recorded. Index = share of feedback ÷ share of population; below ${String(UNDER_REPRESENTED)} is flagged as under-represented, above ${String(OVER_REPRESENTED)} as over-represented.</p></section>
+<p class="small muted">Share of feedback counts only feedback with a group recorded. Index = share of feedback ÷ share of population; below ${String(UNDER_REPRESENTED)} is flagged as under-represented, below ${String(BELOW_SHARE)} as below its share, above ${String(OVER_REPRESENTED)} as over-represented.</p></section>
 <section class="card" aria-labelledby="matrix-h"><h2 id="matrix-h">Methods and the groups they reach</h2>
 ${
   review.matrix.channels.length === 0

@@ -32,9 +32,9 @@ export async function actionHistoryWithNames(db: Db, orgId: string, actionId: st
     by: string | null;
   }>(
     db,
-    sql`select h.from_status, h.to_status, h.note, h.changed_at, s.name as by
+    sql`select h.from_status, h.to_status, h.note, h.created_at as changed_at, s.name as by
         from action_status_history h left join staff_users s on s.id = h.changed_by and s.org_id = ${orgId}
-        where h.org_id = ${orgId} and h.action_id = ${actionId} order by h.changed_at, h.id`,
+        where h.org_id = ${orgId} and h.action_id = ${actionId} order by h.created_at, h.id`,
   );
 }
 
@@ -49,11 +49,11 @@ export async function linkedFeedback(db: Db, orgId: string, actionId: string) {
     linked_by: string | null;
   }>(
     db,
-    sql`select f.id, f.channel, f.redacted_text, f.received_at, af.via, af.linked_at, s.name as linked_by
+    sql`select f.id, f.channel, f.redacted_text, f.received_at, af.via, af.created_at as linked_at, s.name as linked_by
         from action_feedback af
         join feedback f on f.id = af.feedback_id and f.org_id = ${orgId}
         left join staff_users s on s.id = af.linked_by and s.org_id = ${orgId}
         where af.org_id = ${orgId} and af.action_id = ${actionId}
-        order by af.linked_at desc limit 200`,
+        order by af.created_at desc limit 200`,
   );
 }

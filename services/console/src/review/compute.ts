@@ -6,6 +6,8 @@
 /** Below this representation index a group is flagged as under-represented, above OVER as over-represented. */
 export const UNDER_REPRESENTED = 0.5;
 export const OVER_REPRESENTED = 2;
+/** Between UNDER_REPRESENTED and this, a group is heard less than its share: worth watching, not yet a flag. */
+export const BELOW_SHARE = 0.8;
 
 export interface ReviewGroup {
   id: string;
@@ -36,7 +38,7 @@ export interface ReviewInput {
   }[];
 }
 
-export type RepresentationFlag = 'under' | 'over' | null;
+export type RepresentationFlag = 'under' | 'below' | 'over' | null;
 
 export interface GroupRepresentation {
   id: string;
@@ -78,6 +80,7 @@ const ratio = (n: number, d: number | null | undefined): number | null => (d ? n
 export function flagOf(index: number | null): RepresentationFlag {
   if (index === null) return null;
   if (index < UNDER_REPRESENTED) return 'under';
+  if (index < BELOW_SHARE) return 'below';
   if (index > OVER_REPRESENTED) return 'over';
   return null;
 }
