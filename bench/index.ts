@@ -1,9 +1,11 @@
 import { benchAnalysis } from './analysis.ts';
 import { benchIngest } from './ingest.ts';
+import { benchPipeline } from './pipeline.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   analysis: () => benchAnalysis(process.stdout),
   ingest: () => benchIngest(process.stdout),
+  pipeline: () => benchPipeline(process.stdout),
 };
 
 /** `npm run bench -- NAME`: prints figures and ratios against a baseline measured in the same run. */

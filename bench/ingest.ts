@@ -14,7 +14,7 @@ import { createQueue } from '@closeloop/queue';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { copyFrom, csvField } from './ingest-copy.ts';
-import { Children, freePort, type Started, sampleMemory, waitForHttp } from './ingest-procs.ts';
+import { Children, freePort, memoryOf, type Started, sampleMemory, waitForHttp } from './ingest-procs.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baselineScript = path.resolve(repoRoot, '../shared/bench/baseline-ingest.mjs');
@@ -167,7 +167,14 @@ const fmt = (n: number, digits = 0) =>
     ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : 'n/a';
 
+/** `INGEST_BENCH_PARTS=single,bulk,import` (default all) runs a subset, e.g. while profiling one path. */
+function parts(): Set<string> {
+  const raw = process.env.INGEST_BENCH_PARTS ?? 'single,bulk,import';
+  return new Set(raw.split(',').map((p) => p.trim()));
+}
+
 export async function benchIngest(out: Out): Promise<void> {
+  const wanted = parts();
   const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 10);
@@ -228,105 +235,124 @@ export async function benchIngest(out: Out): Promise<void> {
       return { api, url };
     };
 
-    // 1. Single POST /v1/feedback: closeloop against the baseline, ABBA order to cancel drift.
+    const summaryLines: string[] = [];
     let { api, url: apiUrl } = await startApi();
-    const basePort = await freePort();
-    const baseline = children.start('baseline', [baselineScript], {
-      cwd: repoRoot,
-      env: { ...commonEnv, DATABASE_URL: benchUrl.toString(), PORT: String(basePort), POOL_MAX: String(poolMax) },
-    });
-    await waitForHttp(baseline, `http://127.0.0.1:${basePort}/`);
-    const targets: Record<Target['name'], Target> = {
-      closeloop: { name: 'closeloop', url: apiUrl },
-      baseline: { name: 'baseline', url: `http://127.0.0.1:${basePort}` },
-    };
-    line(out, '');
-    line(
-      out,
-      `-- single POST /v1/feedback: ${SINGLE.connections} connections, ${SINGLE.seconds} s per run (+${SINGLE.warmupSeconds} s warm-up), order baseline, closeloop, closeloop, baseline`,
-    );
-    const runs: SingleRun[] = [];
-    for (const name of ['baseline', 'closeloop', 'closeloop', 'baseline'] as const) {
-      await single(targets[name], apiKey, SINGLE.warmupSeconds);
-      const r = await single(targets[name], apiKey, SINGLE.seconds);
-      runs.push(r);
+
+    // 1. Single POST /v1/feedback: closeloop against the baseline, ABBA order to cancel drift.
+    if (wanted.has('single')) {
+      const basePort = await freePort();
+      const baseline = children.start('baseline', [baselineScript], {
+        cwd: repoRoot,
+        env: { ...commonEnv, DATABASE_URL: benchUrl.toString(), PORT: String(basePort), POOL_MAX: String(poolMax) },
+      });
+      await waitForHttp(baseline, `http://127.0.0.1:${basePort}/`);
+      const targets: Record<Target['name'], Target> = {
+        closeloop: { name: 'closeloop', url: apiUrl },
+        baseline: { name: 'baseline', url: `http://127.0.0.1:${basePort}` },
+      };
+      line(out, '');
       line(
         out,
-        `   ${r.name.padEnd(9)} ${fmt(r.reqPerSec).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
+        `-- single POST /v1/feedback: ${SINGLE.connections} connections, ${SINGLE.seconds} s per run (+${SINGLE.warmupSeconds} s warm-up), order baseline, closeloop, closeloop, baseline`,
+      );
+      const runs: SingleRun[] = [];
+      for (const name of ['baseline', 'closeloop', 'closeloop', 'baseline'] as const) {
+        await single(targets[name], apiKey, SINGLE.warmupSeconds);
+        const r = await single(targets[name], apiKey, SINGLE.seconds);
+        runs.push(r);
+        line(
+          out,
+          `   ${r.name.padEnd(9)} ${fmt(r.reqPerSec).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
+        );
+      }
+      await children.stop(baseline);
+      const mean = (name: string, pick: (r: SingleRun) => number) => {
+        const own = runs.filter((r) => r.name === name);
+        return own.reduce((sum, r) => sum + pick(r), 0) / own.length;
+      };
+      const figures = (name: string) =>
+        `${fmt(mean(name, (r) => r.reqPerSec))} req/s (p50 ${fmt(
+          mean(name, (r) => r.p50),
+          1,
+        )} ms, p99 ${fmt(
+          mean(name, (r) => r.p99),
+          1,
+        )} ms)`;
+      const ratio = mean('closeloop', (r) => r.reqPerSec) / mean('baseline', (r) => r.reqPerSec);
+      summaryLines.push(
+        `   single POST   closeloop ${figures('closeloop')}`,
+        `                 baseline  ${figures('baseline')}`,
+        `                 ratio closeloop/baseline ${fmt(ratio, 2)} (aim ≥ 0.7)`,
       );
     }
-    const mean = (name: string, pick: (r: SingleRun) => number) => {
-      const own = runs.filter((r) => r.name === name);
-      return own.reduce((sum, r) => sum + pick(r), 0) / own.length;
-    };
-    const c = {
-      rps: mean('closeloop', (r) => r.reqPerSec),
-      p50: mean('closeloop', (r) => r.p50),
-      p99: mean('closeloop', (r) => r.p99),
-    };
-    const b = {
-      rps: mean('baseline', (r) => r.reqPerSec),
-      p50: mean('baseline', (r) => r.p50),
-      p99: mean('baseline', (r) => r.p99),
-    };
-    await children.stop(baseline);
 
     // 2. Bulk against COPY of the same rows.
-    line(out, '');
-    line(
-      out,
-      `-- bulk POST /v1/feedback:bulk: ${fmt(BULK.batch)}-item batches, ${BULK.connections} connections, ${BULK.seconds} s`,
-    );
-    const bulkResult = await bulk(apiUrl, apiKey);
-    line(
-      out,
-      `   closeloop bulk ${fmt(bulkResult.itemsPerSec).padStart(8)} items/s  (${bulkResult.requests} batches, non-2xx ${bulkResult.non2xx})`,
-    );
-    const copyRate = await copyReference(
-      benchUrl.toString(),
-      org.id,
-      Math.min(bulkResult.requests * BULK.batch, 200_000),
-    );
-    line(out, `   pg COPY        ${fmt(copyRate).padStart(8)} items/s  (same rows, table, batch size and connections)`);
+    if (wanted.has('bulk')) {
+      line(out, '');
+      line(
+        out,
+        `-- bulk POST /v1/feedback:bulk: ${fmt(BULK.batch)}-item batches, ${BULK.connections} connections, ${BULK.seconds} s`,
+      );
+      const bulkResult = await bulk(apiUrl, apiKey);
+      line(
+        out,
+        `   closeloop bulk ${fmt(bulkResult.itemsPerSec).padStart(8)} items/s  (${bulkResult.requests} batches, non-2xx ${bulkResult.non2xx})`,
+      );
+      const copyRate = await copyReference(
+        benchUrl.toString(),
+        org.id,
+        Math.min(bulkResult.requests * BULK.batch, 200_000),
+      );
+      line(
+        out,
+        `   pg COPY        ${fmt(copyRate).padStart(8)} items/s  (same rows, table, batch size and connections)`,
+      );
+      summaryLines.push(
+        `   bulk          ${fmt(bulkResult.itemsPerSec)} items/s (aim ≥ 20,000); COPY ${fmt(copyRate)} items/s; ratio ${fmt(bulkResult.itemsPerSec / copyRate, 2)} (aim ≥ 0.3)`,
+      );
+    }
 
     // 3. A 100,000-row CSV import on a fresh api process, so its peak RSS is the import's.
-    await children.stop(api);
-    ({ api, url: apiUrl } = await startApi());
-    const csvFile = path.join(dataDir, 'comment-cards-100k.csv');
-    await writeImportCsv(csvFile);
-    line(out, '');
-    line(out, `-- import POST /v1/imports: ${fmt(IMPORT_ROWS)}-row comment-card CSV streamed as text/csv`);
-    const memory = sampleMemory(api.pid);
-    const importStarted = performance.now();
-    const imported = await fetch(`${apiUrl}/v1/imports?fileName=comment-cards-100k.csv`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv', authorization: `Bearer ${apiKey}` },
-      body: Readable.toWeb(createReadStream(csvFile)) as ReadableStream,
-      duplex: 'half',
-      signal: AbortSignal.timeout(5 * 60_000),
-    } as RequestInit & { duplex: 'half' });
-    const summary = (await imported.json()) as { imported?: number; duplicates?: number; rowErrors?: unknown[] };
-    const importSeconds = (performance.now() - importStarted) / 1000;
-    const mem = memory.stop();
-    if (imported.status !== 201)
-      throw new Error(`POST /v1/imports answered ${imported.status}: ${JSON.stringify(summary).slice(0, 300)}`);
-    line(
-      out,
-      `   ${fmt(summary.imported ?? 0)} imported, ${fmt(summary.duplicates ?? 0)} duplicates, ${fmt(summary.rowErrors?.length ?? 0)} row errors in ${fmt(importSeconds, 1)} s (${fmt((summary.imported ?? 0) / importSeconds)} rows/s)`,
-    );
-    line(out, `   api process RSS: peak (VmHWM) ${fmt(mem.peakMb)} MB, highest sample ${fmt(mem.maxRssMb)} MB`);
+    if (wanted.has('import')) {
+      await children.stop(api);
+      ({ api, url: apiUrl } = await startApi());
+      const idle = memoryOf(api.pid);
+      const csvFile = path.join(dataDir, 'comment-cards-100k.csv');
+      await writeImportCsv(csvFile);
+      line(out, '');
+      line(out, `-- import POST /v1/imports: ${fmt(IMPORT_ROWS)}-row comment-card CSV streamed as text/csv`);
+      const memory = sampleMemory(api.pid);
+      const importStarted = performance.now();
+      const imported = await fetch(`${apiUrl}/v1/imports?fileName=comment-cards-100k.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${apiKey}` },
+        body: Readable.toWeb(createReadStream(csvFile)) as ReadableStream,
+        duplex: 'half',
+        signal: AbortSignal.timeout(5 * 60_000),
+      } as RequestInit & { duplex: 'half' });
+      const summary = (await imported.json()) as { imported?: number; duplicates?: number; rowErrors?: unknown[] };
+      const importSeconds = (performance.now() - importStarted) / 1000;
+      const mem = memory.stop();
+      if (imported.status !== 201) {
+        throw new Error(`POST /v1/imports answered ${imported.status}: ${JSON.stringify(summary).slice(0, 300)}`);
+      }
+      line(
+        out,
+        `   ${fmt(summary.imported ?? 0)} imported, ${fmt(summary.duplicates ?? 0)} duplicates, ${fmt(summary.rowErrors?.length ?? 0)} row errors in ${fmt(importSeconds, 1)} s (${fmt((summary.imported ?? 0) / importSeconds)} rows/s)`,
+      );
+      line(
+        out,
+        `   api process RSS: idle before ${fmt(idle?.rssMb ?? Number.NaN)} MB, peak (VmHWM) ${fmt(mem.peakMb)} MB, highest sample ${fmt(mem.maxRssMb)} MB`,
+      );
+      summaryLines.push(
+        `   import 100k   ${fmt(importSeconds, 1)} s, peak RSS ${fmt(mem.peakMb)} MB (idle ${fmt(idle?.rssMb ?? Number.NaN)} MB; aim < 300 MB)`,
+      );
+    }
     await children.stop(api);
 
     line(out, '');
     line(out, '-- summary');
-    line(out, `   single POST   closeloop ${fmt(c.rps)} req/s (p50 ${fmt(c.p50, 1)} ms, p99 ${fmt(c.p99, 1)} ms)`);
-    line(out, `                 baseline  ${fmt(b.rps)} req/s (p50 ${fmt(b.p50, 1)} ms, p99 ${fmt(b.p99, 1)} ms)`);
-    line(out, `                 ratio closeloop/baseline ${fmt(c.rps / b.rps, 2)} (aim ≥ 0.7)`);
-    line(
-      out,
-      `   bulk          ${fmt(bulkResult.itemsPerSec)} items/s (aim ≥ 20,000); COPY ${fmt(copyRate)} items/s; ratio ${fmt(bulkResult.itemsPerSec / copyRate, 2)} (aim ≥ 0.3)`,
-    );
-    line(out, `   import 100k   ${fmt(importSeconds, 1)} s, peak RSS ${fmt(mem.peakMb)} MB (aim < 300 MB)`);
+    for (const text of summaryLines) line(out, text);
   };
 
   try {

@@ -22,13 +22,28 @@ export function requestHash(method: string, url: string, body: unknown): string 
  */
 export async function runIdempotent<T>(
   database: Database,
-  opts: { orgId: string; principal: string; key: string | undefined; hash: string },
+  opts: {
+    orgId: string;
+    principal: string;
+    key: string | undefined;
+    /** The request's hash, or a function computing it (only called when a key was sent). */
+    hash: string | (() => string);
+    /**
+     * false when `work` is a single statement: without a key it then runs on the pool, with no
+     * BEGIN/COMMIT round trips (the hot path of single feedback POSTs). Default true.
+     */
+    atomic?: boolean;
+  },
   work: (tx: Db) => Promise<{ statusCode: number; body: T }>,
 ): Promise<IdempotentResult<T>> {
   if (!opts.key) {
-    const result = await database.db.transaction((tx) => work(tx as unknown as Db));
+    const result =
+      opts.atomic === false
+        ? await work(database.db)
+        : await database.db.transaction((tx) => work(tx as unknown as Db));
     return { ...result, replayed: false };
   }
+  const hash = typeof opts.hash === 'function' ? opts.hash() : opts.hash;
   if (opts.key.length > 255)
     throw new AppError('invalid_idempotency_key', 400, 'Idempotency-Key is longer than 255 characters');
   const key = opts.key;
@@ -38,10 +53,10 @@ export async function runIdempotent<T>(
       orgId: opts.orgId,
       principal: opts.principal,
       key,
-      requestHash: opts.hash,
+      requestHash: hash,
     });
     if (existing) {
-      if (existing.requestHash !== opts.hash) throw new IdempotencyKeyReusedError();
+      if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
       if (existing.statusCode === null) {
         throw new ConflictError(
           'idempotency_in_progress',

@@ -91,7 +91,9 @@ export function registerFeedbackRoutes(
           orgId: principal.orgId,
           principal: principal.keyId,
           key: headerValue(request.headers['idempotency-key']),
-          hash: requestHash('POST', '/v1/feedback', request.body),
+          hash: () => requestHash('POST', '/v1/feedback', request.body),
+          // One INSERT needs no transaction; a contact, an upsert or a complaint's case reference do.
+          atomic: Boolean(request.body.contact || request.body.externalId || request.body.channel === 'complaint'),
         },
         async (tx) => ({ statusCode: 202, body: await feedbackService.store(tx, principal.orgId, request.body) }),
       );
