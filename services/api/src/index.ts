@@ -6,5 +6,6 @@ export { createApiKey } from './auth/api-keys.ts';
 export type { ApiDeps } from './deps.ts';
 export { createFeedbackService, storeContact } from './feedback/service.ts';
 export { buildSnapshot, createPublicationService, youSaidStats } from './publications/service.ts';
+export { approveQuote, deleteQuote, viewYouSaid } from './youSaid/service.ts';
 export * from './webhooks/index.ts';
 export { createFeedbackSubmitter, createSiteKeyService, type FeedbackSubmitter } from './widget/service.ts';

@@ -22,6 +22,7 @@ import { registerFeedbackListPage } from './pages/feedback-list.ts';
 import { registerReviewPage } from './pages/review.ts';
 import { registerThemePages } from './pages/themes.ts';
 import { registerTriagePages } from './pages/triage.ts';
+import { registerPublicationPages } from './publications.ts';
 import {
   CSRF_FIELD,
   csrfMatches,
@@ -179,6 +180,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     registerReviewPage(scope, ctx);
     registerThemePages(scope, ctx);
     registerActionPages(scope, ctx);
+    registerPublicationPages(scope, ctx);
 
     // Unknown console paths get the console's own page rather than the API's problem+json.
     scope.get('/console/*', { schema: { hide: true } }, async (request, reply) => notFound(request, reply));
