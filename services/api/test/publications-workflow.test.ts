@@ -321,6 +321,63 @@ describe('publication workflow: who may approve and publish, k-anonymity, quotes
     ]);
   });
 
+  test('staff approve and publish from /console/publications; a staff role without publish gets 403', async () => {
+    async function signIn(role: StaffRole) {
+      const user = await insertStaffUser(t.database.db, {
+        orgId: org.id,
+        email: `console-${role}@example.org`,
+        name: `Console ${role}`,
+        role,
+        passwordHash: hashPassword('correct horse battery'),
+      });
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/console/login',
+        payload: { org: 'workflow', email: user.email, password: 'correct horse battery' },
+      });
+      expect(login.statusCode, login.body).toBe(303);
+      const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+      const listing = await t.app.inject({ method: 'GET', url: '/console/publications', headers: { cookie } });
+      expect(listing.statusCode).toBe(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(listing.body)?.[1] ?? '';
+      return { cookie, csrf, listing };
+    }
+    const pub = await draft(bigThemeKey);
+    const clerk = await signIn('staff');
+    expect(clerk.listing.body).toContain('cannot approve or publish');
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: `/console/publications/${pub.id}/approve`,
+      headers: { cookie: clerk.cookie },
+      payload: { _csrf: clerk.csrf },
+    });
+    expect(denied.statusCode).toBe(403);
+
+    const manager = await signIn('manager');
+    expect(manager.listing.body).toContain(`/console/publications/${pub.id}/approve`);
+    for (const name of ['approve', 'publish']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/console/publications/${pub.id}/${name}`,
+        headers: { cookie: manager.cookie },
+        payload: { _csrf: manager.csrf },
+      });
+      expect(res.statusCode, res.body).toBe(303);
+    }
+    const state = await t.app.inject({ method: 'GET', url: `/v1/publications/${pub.id}`, headers: as(org.apiKey) });
+    expect(state.json()).toMatchObject({ state: 'published' });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: `/console/publications/${pub.id}/unpublish`,
+      headers: { cookie: manager.cookie },
+      payload: { _csrf: 'not-the-token' },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/v1/publications/${pub.id}`, headers: as(org.apiKey) })).json(),
+    ).toMatchObject({ state: 'published' });
+  });
+
   test('another organisation’s publication is a 404, never a 5xx', async () => {
     const other = await t.createOrg('other-workflow');
     const pub = await draft(bigThemeKey);
