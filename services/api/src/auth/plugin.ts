@@ -10,9 +10,11 @@ declare module 'fastify' {
 
 /** A preHandler that requires a bearer API key holding `scope` and puts its principal on the request. */
 export function requireScope(auth: ApiKeyAuthenticator, scope: ApiScope) {
-  return async (request: FastifyRequest): Promise<void> => {
+  const check = async (request: FastifyRequest): Promise<void> => {
     request.principal = await auth.authenticate(request.headers.authorization, scope);
   };
+  // Marked so the API can run it in onRequest, before the body is read and validated (see limits/auth-first.ts).
+  return Object.assign(check, { apiScope: scope });
 }
 
 export function principalOf(request: FastifyRequest): Principal {

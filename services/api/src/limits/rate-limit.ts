@@ -1,6 +1,7 @@
 import { AppError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuthenticator, Principal } from '../auth/api-keys.ts';
+import { authenticateFirst } from './auth-first.ts';
 
 const WINDOW_SECONDS = 60;
 const POLICY = 'default';
@@ -79,14 +80,15 @@ export class RateLimitExceededError extends AppError {
 }
 
 /**
- * Puts per-key rate limiting behind the authenticator (every API route authenticates through it) and adds
- * the RateLimit headers to every response made with a key.
+ * Puts per-key rate limiting behind the authenticator (every API route authenticates through it), adds
+ * the RateLimit headers to every response made with a key, and moves the key check ahead of body parsing.
  */
 export function installRateLimit(
   app: FastifyInstance,
   auth: ApiKeyAuthenticator,
   limiter: RateLimiter = createRateLimiter(),
 ): ApiKeyAuthenticator {
+  authenticateFirst(app);
   app.addHook('onSend', async (request, reply) => {
     const principal = request.principal as Principal | undefined;
     if (!principal || reply.statusCode === 429) return;
