@@ -228,10 +228,10 @@ export async function benchPipeline(out: Out): Promise<void> {
     clearInterval(sampler);
     const [lag] = await queryRows<{ p50: number; p95: number; p99: number; max: number; n: number }>(
       database.db,
-      sql`select percentile_cont(0.5) within group (order by extract(epoch from analysed_at - created_at)) as p50,
-                 percentile_cont(0.95) within group (order by extract(epoch from analysed_at - created_at)) as p95,
-                 percentile_cont(0.99) within group (order by extract(epoch from analysed_at - created_at)) as p99,
-                 max(extract(epoch from analysed_at - created_at)) as max, count(*)::int as n
+      sql`select percentile_cont(0.5) within group (order by extract(epoch from analysed_at - created_at)::float8) as p50,
+                 percentile_cont(0.95) within group (order by extract(epoch from analysed_at - created_at)::float8) as p95,
+                 percentile_cont(0.99) within group (order by extract(epoch from analysed_at - created_at)::float8) as p99,
+                 max(extract(epoch from analysed_at - created_at)::float8) as max, count(*)::int as n
           from feedback where analysed_at is not null`,
     );
     out.write(
@@ -264,14 +264,14 @@ export async function benchPipeline(out: Out): Promise<void> {
     }
     await producer.close({ drainMs: 0 });
     out.write(`backlog: ${BACKLOG} rows 'received' + ${BACKLOG} analyse jobs queued (table had ${before} rows)\n`);
-    worker = await startRole('worker', { ...env, PORT: String(await freePort()) });
     const drainStart = Date.now();
+    worker = await startRole('worker', { ...env, PORT: String(await freePort()) });
     const drainDeadline = Date.now() + 15 * 60_000;
     while ((await count(database, sql`status = 'received'`)) > 0 && Date.now() < drainDeadline) await sleep(500);
     const [span] = await queryRows<{ seconds: number; n: number }>(
       database.db,
-      sql`select extract(epoch from max(analysed_at) - min(analysed_at)) as seconds, count(*)::int as n
-          from feedback where analysed_at >= ${new Date(drainStart - 60_000).toISOString()}::timestamptz`,
+      sql`select extract(epoch from max(analysed_at) - min(analysed_at))::float8 as seconds, count(*)::int as n
+          from feedback where analysed_at >= ${new Date(drainStart).toISOString()}::timestamptz`,
     );
     const drained = span?.n ?? 0;
     const rate = drained / Math.max(0.001, span?.seconds ?? 0);
