@@ -36,9 +36,9 @@ nav.main a{display:block;color:#fff;padding:.45rem .8rem;text-decoration:none;bo
 nav.main a[aria-current=page]{background:var(--bg);color:var(--ink);font-weight:600}
 main{max-width:80rem;margin:1.25rem auto 3rem;padding:0 1.5rem}h1{font-size:1.6rem;margin:.25rem 0 1rem}h2{font-size:1.2rem;margin:0 0 .75rem}h3{font-size:1.05rem;margin:.75rem 0 .5rem}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;margin-bottom:1rem}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr))}.grid>.card{margin:0}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr));margin-bottom:1rem}.grid>.card{margin:0}
 .stat{font-size:2rem;font-weight:700;line-height:1.2}.muted{color:var(--muted)}.small{font-size:.875rem}
-label{display:block;font-weight:600;margin:.75rem 0 .25rem}.hint{display:block;font-weight:normal;color:var(--muted);font-size:.875rem}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}.hint{font-weight:normal;color:var(--muted);font-size:.875rem;margin-left:.25rem}
 input,select,textarea{font:inherit;padding:.4rem .5rem;border:1px solid #6e7781;border-radius:4px;max-width:100%;background:#fff;color:var(--ink)}
 textarea{width:100%}input[type=checkbox],input[type=radio]{width:1.1rem;height:1.1rem;vertical-align:-.15rem}
 fieldset{border:1px solid var(--line);border-radius:6px;margin:.75rem 0;padding:.5rem 1rem .75rem}legend{font-weight:600;padding:0 .25rem}
@@ -60,9 +60,9 @@ caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem}.scroll{overflow-
 mark{background:#fff3b0;padding:0 .1rem}mark.pii{background:#ffd7d5;border-bottom:2px solid var(--bad)}
 .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters label{margin-top:.5rem}.actions-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin-top:.75rem}
 .pager{display:flex;gap:1rem;margin-top:1rem}blockquote{margin:.5rem 0;padding:.5rem 1rem;border-left:4px solid var(--line);background:#fafbfc;white-space:pre-wrap;overflow-wrap:anywhere}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.nowrap{white-space:nowrap}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
-details>summary{cursor:pointer;color:#0b57a4}ol.timeline{padding-left:1.25rem}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.35rem 0;border-bottom:1px solid var(--line)}`;
+details>summary{cursor:pointer;color:#0b57a4;margin:.75rem 0 .25rem}blockquote.snippet{white-space:normal;padding:.35rem .75rem}ol.timeline{padding-left:1.25rem}ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:.35rem 0;border-bottom:1px solid var(--line)}`;
 
 export interface PageOptions {
   staff?: StaffSession | undefined;

@@ -206,7 +206,7 @@ ${
     : html`<div class="scroll"><table><thead><tr><th scope="col">Received</th><th scope="col">Channel</th><th scope="col">What they said (redacted)</th><th scope="col">Linked</th></tr></thead><tbody>
 ${linked.map(
   (f) =>
-    html`<tr><td><a href="/console/feedback/${f.id}">${formatDateTime(f.received_at)}</a></td><td>${channelLabel(f.channel)}</td><td>${truncate(f.redacted_text ?? '', 200)}</td><td class="small">${formatDay(f.linked_at)}, ${f.via}${f.linked_by ? html` by ${f.linked_by}` : ''}</td></tr>`,
+    html`<tr><td><a class="nowrap" href="/console/feedback/${f.id}">${formatDateTime(f.received_at)}</a></td><td>${channelLabel(f.channel)}</td><td>${truncate(f.redacted_text ?? '', 200)}</td><td class="small">${formatDay(f.linked_at)}, ${f.via}${f.linked_by ? html` by ${f.linked_by}` : ''}</td></tr>`,
 )}</tbody></table></div>`
 }
 ${

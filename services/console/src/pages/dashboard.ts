@@ -1,4 +1,4 @@
-import { detectEmergingTopics } from '@closeloop/analysis';
+import { detectEmergingTopics, type EmergingTopic, type ThemeDef } from '@closeloop/analysis';
 import { listThemes } from '@closeloop/db';
 import type { FastifyInstance } from 'fastify';
 import { SENTIMENT_LABEL, shareBar } from '../components.ts';
@@ -16,6 +16,27 @@ function change(now: number, before: number): string {
   return `${delta >= 0 ? '+' : '−'}${percent(Math.abs(delta))} on the week before`;
 }
 
+type Text = { id: string; text: string; language: string | null };
+
+/**
+ * Emerging topics compared within each language: a rise in Welsh feedback must not make everyday
+ * Welsh words look like a new topic against an English baseline.
+ */
+export function emergingByLanguage(recent: Text[], baseline: Text[], taxonomy: ThemeDef[]): EmergingTopic[] {
+  const languageOf = (t: Text) => t.language ?? 'und';
+  const languages = new Set(recent.map(languageOf));
+  return [...languages]
+    .flatMap((lang) =>
+      detectEmergingTopics(
+        recent.filter((t) => languageOf(t) === lang),
+        baseline.filter((t) => languageOf(t) === lang),
+        taxonomy,
+        { maxTopics: 8, maxExamples: 3 },
+      ),
+    )
+    .sort((a, b) => b.score - a.score || b.count - a.count);
+}
+
 export function registerDashboard(scope: FastifyInstance, ctx: ConsoleContext): void {
   const { db } = ctx.deps.database;
 
@@ -27,10 +48,9 @@ export function registerDashboard(scope: FastifyInstance, ctx: ConsoleContext): 
       emergingTopicTexts(db, staff.orgId, now),
       listThemes(db, staff.orgId),
     ]);
-    const topics = detectEmergingTopics(texts.recent, texts.baseline, taxonomyOf(themes), {
-      maxTopics: 8,
-      maxExamples: 3,
-    }).filter((t) => !texts.decidedTerms.has(t.term.toLowerCase()));
+    const topics = emergingByLanguage(texts.recent, texts.baseline, taxonomyOf(themes))
+      .filter((t) => !texts.decidedTerms.has(t.term.toLowerCase()))
+      .slice(0, 5);
     const textById = new Map(texts.recent.map((r) => [r.id, r.text]));
     const sentimentTotal = figures.sentiment.reduce((n, s) => n + s.n, 0);
     const channelMax = Math.max(1, ...figures.byChannel.map((c) => Math.max(c.thisWeek, c.lastWeek)));
@@ -95,7 +115,7 @@ ${
         ) => html`<li><h3 id="topic-${String(i)}">“${topic.term}” <span class="muted small">in ${topic.count} recent items · score ${topic.score.toFixed(1)}</span></h3>
     ${topic.exampleIds.map(
       (id) =>
-        html`<blockquote><a href="/console/feedback/${id}" aria-label="Open example item">${truncate(textById.get(id) ?? '', 240)}</a></blockquote>`,
+        html`<blockquote class="snippet"><a href="/console/feedback/${id}">${truncate((textById.get(id) ?? '').replace(/\s+/g, ' '), 240)}</a></blockquote>`,
     )}
     ${
       editThemes

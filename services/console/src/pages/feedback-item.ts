@@ -66,11 +66,35 @@ export function themePicker(themes: ThemeRow[], selected: Set<string>, legend: s
   )}</div></fieldset>`;
 }
 
+/** The original text for staff who triage, with personal details marked; said plainly when none are found. */
+function originalText(text: string): SafeHtml {
+  const spans = detectPii(text);
+  if (spans.length === 0) {
+    return html`<p class="small muted">No personal details were found in the original text: it reads as above.</p>`;
+  }
+  return html`<h3>Original text <span class="hint">${String(spans.length)} personal detail(s) marked</span></h3><blockquote>${highlightPii(text, spans)}</blockquote>`;
+}
+
+/** Complaint fields the timeline already shows. */
+const IN_TIMELINE = new Set([
+  'status',
+  'caseRef',
+  'acknowledgedAt',
+  'acknowledgeDueAt',
+  'resolvedAt',
+  'resolveDueAt',
+  'outcome',
+  'upheld',
+  'escalated',
+  'escalationStage',
+]);
+
 function detailRows(details: ChannelDetails | null): [string, string][] {
   if (!details) return [];
   const rows: [string, string][] = [];
   for (const [key, value] of Object.entries(details)) {
     if (key === 'kind' || value === undefined || value === null) continue;
+    if (details.kind === 'complaint' && IN_TIMELINE.has(key)) continue;
     if (key === 'answers' && typeof value === 'object') {
       for (const [q, a] of Object.entries(value as Record<string, unknown>)) rows.push([q, String(a ?? '—')]);
       continue;
@@ -147,11 +171,7 @@ ${
   erased
     ? html`<p>This feedback was erased on ${formatDateTime(item.erasedAt)}. Its text and contact details are gone.</p>`
     : html`<h3>Redacted text <span class="hint">as it may be quoted</span></h3><blockquote>${item.redactedText ?? html`<span class="muted">Awaiting analysis</span>`}</blockquote>
-${
-  canTriage && item.text
-    ? html`<h3>Original text <span class="hint">personal details found are marked</span></h3><blockquote>${highlightPii(item.text, detectPii(item.text))}</blockquote>`
-    : ''
-}`
+${canTriage && item.text ? originalText(item.text) : ''}`
 }</section>
 <section class="card" aria-labelledby="facts-h"><h2 id="facts-h">About it</h2><dl class="facts">
 <dt>Status</dt><dd>${statusChip(item.status)}${item.needsTriage ? html` <a href="/console/triage">in the triage queue</a>` : ''}</dd>

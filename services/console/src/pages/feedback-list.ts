@@ -182,7 +182,7 @@ ${
 <thead><tr><th scope="col">Received</th><th scope="col">Channel</th><th scope="col" style="width:40%">What they said (redacted)</th><th scope="col">Themes</th><th scope="col">Sentiment</th><th scope="col">Status</th></tr></thead><tbody>
 ${pageRows.map(
   (f) =>
-    html`<tr><td><a href="/console/feedback/${f.id}">${formatDateTime(f.receivedAt)}</a>${
+    html`<tr><td><a class="nowrap" href="/console/feedback/${f.id}">${formatDateTime(f.receivedAt)}</a>${
       f.servicePointId ? html`<br><span class="small muted">${pointName.get(f.servicePointId) ?? ''}</span>` : ''
     }</td><td>${channelLabel(f.channel)}</td><td>${
       f.redactedText

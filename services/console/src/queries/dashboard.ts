@@ -92,16 +92,16 @@ export async function emergingTopicTexts(db: Db, orgId: string, now: Date) {
   const baselineFrom = iso(new Date(now.getTime() - 74 * DAY));
   const until = iso(now);
   const [recent, baseline, decided] = await Promise.all([
-    queryRows<{ id: string; text: string }>(
+    queryRows<{ id: string; text: string; language: string | null }>(
       db,
-      sql`select id, redacted_text as text from feedback
+      sql`select id, redacted_text as text, language from feedback
           where org_id = ${orgId} and erased_at is null and redacted_text is not null
             and received_at >= ${recentFrom}::timestamptz and received_at <= ${until}::timestamptz
           order by received_at desc limit 5000`,
     ),
-    queryRows<{ id: string; text: string }>(
+    queryRows<{ id: string; text: string; language: string | null }>(
       db,
-      sql`select id, redacted_text as text from feedback
+      sql`select id, redacted_text as text, language from feedback
           where org_id = ${orgId} and erased_at is null and redacted_text is not null
             and received_at >= ${baselineFrom}::timestamptz and received_at < ${recentFrom}::timestamptz
           order by received_at desc limit 20000`,
