@@ -240,7 +240,9 @@ describe('POST /v1/imports', () => {
       headers: { ...auth(), 'content-type': 'text/csv' },
       payload: 'Comment\nhello\n',
     });
-    expect((expectProblem(query, 422) as { errors: { path: string }[] }).errors[0]!.path).toContain('dryRun');
+    expect((expectProblem(query, 422) as unknown as { errors: { path: string }[] }).errors[0]!.path).toContain(
+      'dryRun',
+    );
     const profile = await t.app.inject({
       method: 'POST',
       url: '/v1/imports?profile=missing',
