@@ -11,6 +11,7 @@ import { apiScopeSchema, STAFF_ROLES, type StaffRole } from '@closeloop/domain';
 import { analyseCommand } from './commands/analyse.ts';
 import { evalCommand } from './commands/eval.ts';
 import { parseFlags, UsageError } from './commands/flags.ts';
+import { importCommand } from './commands/import.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { DataDirLockedError } from './runtime/data-dir.ts';
 import { openRuntime, type Runtime, StartupError } from './runtime/runtime.ts';
@@ -23,6 +24,7 @@ const USAGE = `closeloop <command>
   api-key create --org SLUG --scopes a,b [--name N]   prints the key alone on its last line
   api-key list --org SLUG | api-key revoke --org SLUG --id ID
   create-admin --org SLUG --email E [--name N] [--role admin|manager|staff|viewer]
+  import FILE --org SLUG [--profile NAME] [--dry-run] [--json]   import a CSV/XLSX export
   eval themes|sentiment|pii …               evaluate the analysis engine (see README)
   analyse [--org SLUG]                      JSONL {"id","text"} on stdin → analysis JSONL on stdout
   bench [ingest|analysis|pipeline]          benchmarks (see README)
@@ -142,6 +144,8 @@ export async function main(argv: string[]): Promise<number> {
         return await apiKeyCommand(rest);
       case 'create-admin':
         return await createAdminCommand(rest);
+      case 'import':
+        return await importCommand(rest);
       case 'jobs':
         return await jobsCommand(rest);
       case 'eval':
