@@ -32,18 +32,21 @@ function isStale() {
 }
 
 let pending = null;
+// Set when a stale bundle could not be rebuilt (no esbuild in a production image): keep serving it.
+let keepExisting = false;
 
 /**
  * Builds the widget once when dist/widget.js is missing or older than its source. Resolves to the
  * bundle path; rejects only when there is no bundle and it cannot be built (no esbuild).
  */
 export function ensureWidgetBuilt() {
-  if (!isStale()) return Promise.resolve(widgetBundle);
+  if (keepExisting || !isStale()) return Promise.resolve(widgetBundle);
   pending ??= buildWidget()
     .then(() => widgetBundle)
     .catch((error) => {
-      if (existsSync(widgetBundle)) return widgetBundle;
-      throw error;
+      if (!existsSync(widgetBundle)) throw error;
+      keepExisting = true;
+      return widgetBundle;
     })
     .finally(() => {
       pending = null;
