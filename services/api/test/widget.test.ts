@@ -67,6 +67,14 @@ describe('widget endpoint POST /v1/widget/feedback and site keys /v1/widget-keys
     expect(items[0]).toMatchObject({ key: siteKey, allowedOrigins: [SITE], servicePointId });
   });
 
+  test('the OpenAPI document describes the widget endpoint and the site key routes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = (res.json() as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths['/v1/widget/feedback'] ?? {})).toContain('post');
+    expect(Object.keys(paths['/v1/widget-keys'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+  });
+
   test('site key management needs the admin scope', async () => {
     const limited = await t.createOrg('limited', ['feedback:write']);
     const res = await t.app.inject({
