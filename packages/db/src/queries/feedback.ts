@@ -138,6 +138,17 @@ export interface AnalysisToStore {
  */
 export async function saveAnalysis(db: Db, a: AnalysisToStore): Promise<boolean> {
   return db.transaction(async (tx) => {
+    // Themes a staff member confirmed settle the item: re-analysis never sends it back to triage.
+    const confirmed = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(feedbackThemes)
+      .where(
+        and(
+          eq(feedbackThemes.feedbackId, a.feedbackId),
+          sql`(${feedbackThemes.confirmed} or ${feedbackThemes.source} = 'staff')`,
+        ),
+      );
+    const needsTriage = a.needsTriage && (confirmed[0]?.n ?? 0) === 0;
     const updated = await tx
       .update(feedback)
       .set({
@@ -145,8 +156,8 @@ export async function saveAnalysis(db: Db, a: AnalysisToStore): Promise<boolean>
         redactedText: a.redactedText,
         sentimentScore: a.sentimentScore,
         sentimentClass: a.sentimentClass,
-        needsTriage: a.needsTriage,
-        status: a.needsTriage ? 'triage' : 'analysed',
+        needsTriage,
+        status: needsTriage ? 'triage' : 'analysed',
         analysedAt: sql`now()`,
         updatedAt: sql`now()`,
       })
