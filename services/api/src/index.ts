@@ -4,6 +4,7 @@ export { createJobAdmin, type JobAdmin, type JobScope, type QueueSummary, queueN
 export { buildApp, registerApi } from './app.ts';
 export { createApiKey } from './auth/api-keys.ts';
 export type { ApiDeps } from './deps.ts';
+export { forEachBounded } from './feedback/bulk.ts';
 export { createFeedbackService, storeContact } from './feedback/service.ts';
 export { getImportProfile, listImportProfiles, saveImportProfile } from './imports/profiles.ts';
 export { type ImportSummary, previewFile, runImport } from './imports/service.ts';

@@ -142,10 +142,14 @@ export async function writeFeedbackRows(
     if (existing) return { id: existing, created: false };
     return { id: '', created: false };
   });
-  // Rows that were not written: in skip mode the duplicates; in upsert mode, erased rows. Look their ids up.
-  const missing = results
-    .map((r, i) => ({ r, row: rows[i]! }))
-    .filter(({ r, row }) => r.id === '' && row.source && row.externalId);
+  // Rows that were not written in upsert mode are erased rows: look their ids up to report them.
+  // Imports (skip mode) only count duplicates: their ids are not needed.
+  const missing =
+    mode === 'skip'
+      ? []
+      : results
+          .map((r, i) => ({ r, row: rows[i]! }))
+          .filter(({ r, row }) => r.id === '' && row.source && row.externalId);
   if (missing.length > 0) {
     const sources = missing.map(({ row }) => row.source as string);
     const externalIds = missing.map(({ row }) => row.externalId as string);

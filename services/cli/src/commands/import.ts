@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { getImportProfile, type ImportSummary, previewFile, runImport } from '@closeloop/api';
+import { forEachBounded, getImportProfile, type ImportSummary, previewFile, runImport } from '@closeloop/api';
 import { loadConfig } from '@closeloop/config';
 import { findOrganisationBySlug } from '@closeloop/db';
 import { analysePriority } from '@closeloop/queue';
@@ -65,7 +65,7 @@ export async function importCommand(argv: string[], out: NodeJS.WritableStream =
         // Embedded mode has no worker in this process: the server's sweeper analyses rows left `received`.
         afterChunk: async (stored) => {
           if (rt.queue.driver !== 'bullmq') return;
-          for (const s of stored) {
+          await forEachBounded(stored, 64, async (s) => {
             await rt.queue
               .enqueue(
                 'analyse',
@@ -73,7 +73,7 @@ export async function importCommand(argv: string[], out: NodeJS.WritableStream =
                 { jobId: s.id, priority: analysePriority(s.channel) },
               )
               .catch(() => {});
-          }
+          });
         },
       },
       org.id,
