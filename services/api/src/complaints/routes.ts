@@ -5,9 +5,8 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { feedbackOutDoc } from '../feedback/edit-routes.ts';
+import { feedbackIdParamsDoc, feedbackOutDoc } from '../feedback/edit-schemas.ts';
 import { toFeedbackOut } from '../feedback/routes.ts';
-import { feedbackIdParams } from '../feedback/schemas.ts';
 import { COMPLAINT_STEPS, type ComplaintStep, transitionComplaint } from './service.ts';
 
 const note = z.string().trim().min(1).max(2_000);
@@ -53,7 +52,7 @@ export function registerComplaintRoutes(app: FastifyInstance, deps: ApiDeps, aut
           tags: ['complaints'],
           summary: `${step[0]!.toUpperCase()}${step.slice(1)} a complaint`,
           description: `${DESCRIPTIONS[step]} A step out of order answers 409 \`invalid_transition\`; feedback that is not a complaint 409 \`not_a_complaint\`. The body may be omitted when it has no required field.`,
-          params: feedbackIdParams,
+          params: feedbackIdParamsDoc,
           body: step === 'resolve' ? BODIES[step] : BODIES[step].nullish(),
           response: { 200: feedbackOutDoc },
         },

@@ -13,49 +13,18 @@ import {
   bulkResponseSchema,
   externalRefParams,
   type FeedbackPatch,
+  feedbackIdParamsDoc,
+  feedbackOutDoc,
   feedbackPatchSchema,
 } from './edit-schemas.ts';
 import { type Actor, eraseFeedback, findFeedbackByExternalId, patchFeedback } from './edit-service.ts';
 import { headerValue, toFeedbackOut } from './routes.ts';
-import { feedbackIdParams, feedbackOutSchema } from './schemas.ts';
 import type { FeedbackService } from './service.ts';
 
 /** Bulk bodies are large by nature: 10,000 items of a few KB. */
 export const BULK_BODY_LIMIT = 32 * 1024 * 1024;
 /** Enqueues in flight at once after a chunk commits (BullMQ pipelines them over one connection). */
 const ENQUEUE_CONCURRENCY = 64;
-
-const feedbackExample = {
-  id: '0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77',
-  channel: 'complaint',
-  text: 'The bin on Mill Lane has been missed three weeks running.',
-  redactedText: 'The bin on Mill Lane has been missed three weeks running.',
-  language: 'en',
-  rating: null,
-  status: 'analysed',
-  details: {
-    kind: 'complaint',
-    caseRef: 'DBC-2024-0042',
-    status: 'acknowledged',
-    acknowledgeDueAt: '2024-10-17T09:15:51.000Z',
-    resolveDueAt: '2024-11-11T09:15:51.000Z',
-    acknowledgedAt: '2024-10-15T10:00:00.000Z',
-  },
-  servicePointId: null,
-  customerGroupId: null,
-  engagementId: null,
-  source: 'zendesk',
-  externalId: '35436',
-  sentiment: { score: -0.6, class: 'negative' },
-  needsTriage: false,
-  hasContact: true,
-  themes: [
-    { key: 'waste.missed_collection', name: 'Missed collection', confidence: 1, source: 'staff', confirmed: true },
-  ],
-  receivedAt: '2024-10-14T09:15:51.000Z',
-  analysedAt: '2024-10-14T09:15:52.000Z',
-};
-export const feedbackOutDoc = feedbackOutSchema.meta({ examples: [feedbackExample] });
 
 function actorOf(request: Parameters<typeof principalOf>[0]): Actor {
   return { type: 'api_key', id: principalOf(request).keyId };
@@ -146,7 +115,7 @@ export function registerFeedbackEditRoutes(
         summary: 'Correct a feedback item (staff-correctable fields)',
         description:
           'Changes customer group, service point, rating, language, complaint category/severity/external reference, and the theme set. Themes set here are stored as `staff`, confirmed (analysis never overwrites them), and kept as a training example. An erased item answers 409 `feedback_erased`.',
-        params: feedbackIdParams,
+        params: feedbackIdParamsDoc,
         body: feedbackPatchSchema,
         response: { 200: feedbackOutDoc },
       },
@@ -166,7 +135,7 @@ export function registerFeedbackEditRoutes(
         summary: 'Erase a feedback item (right to erasure)',
         description:
           'Erases the text, the redacted text, personal channel details (sender, handle, subject, answers) and the sealed contact data; the row stays with status `erased` and its channel, date, rating, sentiment and themes, so anonymous counts still add up. Erasing twice is harmless. Answers 204.',
-        params: feedbackIdParams,
+        params: feedbackIdParamsDoc,
         response: { 204: z.null().describe('erased') },
       },
     },

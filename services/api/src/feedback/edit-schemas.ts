@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { feedbackInputSchema } from './schemas.ts';
+import {
+  acceptedSchema,
+  feedbackIdParams,
+  feedbackInputSchema,
+  feedbackOutSchema,
+  feedbackPageSchema,
+} from './schemas.ts';
 
 export const feedbackPatchSchema = z
   .strictObject({
@@ -31,8 +37,16 @@ export const feedbackPatchSchema = z
 export type FeedbackPatch = z.infer<typeof feedbackPatchSchema>;
 
 export const externalRefParams = z.strictObject({
-  source: z.string().min(1).max(64),
-  externalId: z.string().min(1).max(200),
+  source: z
+    .string()
+    .min(1)
+    .max(64)
+    .meta({ examples: ['zendesk'] }),
+  externalId: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({ examples: ['35436'] }),
 });
 
 const bulkItemExample = {
@@ -105,4 +119,48 @@ export const feedbackInputDoc = feedbackInputSchema.meta({
       contact: { email: 'megan.owen@example.org', consentContact: true },
     },
   ],
+});
+
+export const feedbackExample = {
+  id: '0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77',
+  channel: 'complaint',
+  text: 'The bin on Mill Lane has been missed three weeks running.',
+  redactedText: 'The bin on Mill Lane has been missed three weeks running.',
+  language: 'en',
+  rating: null,
+  status: 'analysed',
+  details: {
+    kind: 'complaint',
+    caseRef: 'DBC-2024-0042',
+    status: 'acknowledged',
+    acknowledgeDueAt: '2024-10-17T09:15:51.000Z',
+    resolveDueAt: '2024-11-11T09:15:51.000Z',
+    acknowledgedAt: '2024-10-15T10:00:00.000Z',
+  },
+  servicePointId: null,
+  customerGroupId: null,
+  engagementId: null,
+  source: 'zendesk',
+  externalId: '35436',
+  sentiment: { score: -0.6, class: 'negative' },
+  needsTriage: false,
+  hasContact: true,
+  themes: [
+    { key: 'waste.missed_collection', name: 'Missed collection', confidence: 1, source: 'staff', confirmed: true },
+  ],
+  receivedAt: '2024-10-14T09:15:51.000Z',
+  analysedAt: '2024-10-14T09:15:52.000Z',
+};
+export const feedbackOutDoc = feedbackOutSchema.meta({ examples: [feedbackExample] });
+
+export const feedbackPageDoc = feedbackPageSchema.meta({
+  examples: [{ items: [feedbackExample], nextCursor: 'MjAyNC0xMC0xNFQwOToxNTo1MS4wMDBafDAxOTBmNWQy' }],
+});
+
+export const acceptedDoc = acceptedSchema.meta({
+  examples: [{ id: '0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77', status: 'received', created: true }],
+});
+
+export const feedbackIdParamsDoc = z.strictObject({
+  id: z.uuid().meta({ examples: ['0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77'] }),
 });

@@ -9,11 +9,12 @@ import type { ApiDeps } from '../deps.ts';
 import { requestHash, runIdempotent } from '../idempotency.ts';
 import { emitSafely } from '../webhooks/emit.ts';
 import { feedbackReceivedData } from '../webhooks/payloads.ts';
+import { acceptedDoc, feedbackIdParamsDoc, feedbackInputDoc, feedbackOutDoc, feedbackPageDoc } from './edit-schemas.ts';
 import {
   acceptedSchema,
   feedbackIdParams,
   feedbackInputSchema,
-  feedbackOutSchema,
+  type feedbackOutSchema,
   feedbackPageSchema,
   listQuerySchema,
 } from './schemas.ts';
@@ -79,8 +80,8 @@ export function registerFeedbackRoutes(
         summary: 'Submit one piece of feedback',
         description:
           'Answers 202 once the row is committed; analysis follows asynchronously. Send `Idempotency-Key` to make retries safe. A repeat of the same `source` + `externalId` updates the existing row.',
-        body: feedbackInputSchema,
-        response: { 202: acceptedSchema },
+        body: feedbackInputDoc,
+        response: { 202: acceptedDoc },
       },
     },
     async (request, reply) => {
@@ -120,7 +121,7 @@ export function registerFeedbackRoutes(
         tags: ['feedback'],
         summary: 'List feedback, newest first, with filters and cursor pagination',
         querystring: listQuerySchema,
-        response: { 200: feedbackPageSchema },
+        response: { 200: feedbackPageDoc },
       },
     },
     async (request) => {
@@ -168,8 +169,8 @@ export function registerFeedbackRoutes(
       schema: {
         tags: ['feedback'],
         summary: 'Get one feedback item with its themes',
-        params: feedbackIdParams,
-        response: { 200: feedbackOutSchema },
+        params: feedbackIdParamsDoc,
+        response: { 200: feedbackOutDoc },
       },
     },
     async (request) => {

@@ -232,7 +232,7 @@ export async function registerImportRoutes(
       schema: {
         tags: ['imports'],
         summary: 'Get the record of an import run',
-        params: z.strictObject({ id: z.uuid() }),
+        params: z.strictObject({ id: z.uuid().meta({ examples: ['0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77'] }) }),
         response: { 200: runSchema },
       },
     },
@@ -246,13 +246,29 @@ export async function registerImportRoutes(
       schema: {
         tags: ['imports'],
         summary: "List the organisation's saved import profiles",
-        response: { 200: z.object({ items: z.array(importProfileSchema) }) },
+        response: {
+          200: z.object({ items: z.array(importProfileSchema) }).meta({
+            examples: [
+              {
+                items: [
+                  {
+                    name: 'comment-cards',
+                    kind: 'comment_cards',
+                    headerRows: 1,
+                    columns: { text: ['Comment'] },
+                    channel: 'comment_card',
+                  },
+                ],
+              },
+            ],
+          }),
+        },
       },
     },
     async (request) => ({ items: await listImportProfiles(deps.database.db, principalOf(request).orgId) }),
   );
 
-  const nameParams = z.strictObject({ name: profileNameSchema });
+  const nameParams = z.strictObject({ name: profileNameSchema.meta({ examples: ['comment-cards'] }) });
 
   r.get(
     '/v1/import-profiles/:name',

@@ -141,7 +141,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: ApiDeps, auth: 
         summary: 'Revoke an API key',
         description:
           'Answers 204. The key stops working at once in this process and within 10 seconds in every other api process (their lookup cache). An unknown or already revoked key answers 404.',
-        params: z.strictObject({ id: z.uuid() }),
+        params: z.strictObject({ id: z.uuid().meta({ examples: ['0190f5d2-7c1e-7a3b-9f00-3c2d1e0b9a77'] }) }),
         response: { 204: z.null().describe('revoked') },
       },
     },
