@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  acceptedSchema,
-  feedbackIdParams,
-  feedbackInputSchema,
-  feedbackOutSchema,
-  feedbackPageSchema,
-} from './schemas.ts';
+import { acceptedSchema, feedbackInputSchema, feedbackOutSchema, feedbackPageSchema } from './schemas.ts';
 
 export const feedbackPatchSchema = z
   .strictObject({

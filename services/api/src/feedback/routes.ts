@@ -10,14 +10,7 @@ import { requestHash, runIdempotent } from '../idempotency.ts';
 import { emitSafely } from '../webhooks/emit.ts';
 import { feedbackReceivedData } from '../webhooks/payloads.ts';
 import { acceptedDoc, feedbackIdParamsDoc, feedbackInputDoc, feedbackOutDoc, feedbackPageDoc } from './edit-schemas.ts';
-import {
-  acceptedSchema,
-  feedbackIdParams,
-  feedbackInputSchema,
-  type feedbackOutSchema,
-  feedbackPageSchema,
-  listQuerySchema,
-} from './schemas.ts';
+import { type feedbackOutSchema, listQuerySchema } from './schemas.ts';
 import type { FeedbackService } from './service.ts';
 
 export function encodeCursor(row: { receivedAt: Date; id: string }): string {
