@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
+import { templateForNewDataDir } from './template.ts';
 
 export type Schema = typeof schema;
 /** A database or a transaction: every query function takes one of these first. */
@@ -61,7 +62,8 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       },
     };
   }
-  const pglite = new PGlite({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir });
+  const loadDataDir = opts.loadDataDir ?? (opts.dataDir ? templateForNewDataDir(opts.dataDir) : undefined);
+  const pglite = new PGlite({ dataDir: opts.dataDir, loadDataDir });
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {

@@ -1,6 +1,7 @@
 export * from './client.ts';
 export * from './crypto.ts';
 export * from './migrate.ts';
+export * from './template.ts';
 export * from './queries/access.ts';
 export * from './queries/actions.ts';
 export * from './queries/feedback.ts';

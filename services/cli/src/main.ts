@@ -122,6 +122,12 @@ export async function main(argv: string[]): Promise<number> {
         const { startCommand } = await import('./commands/start.ts');
         return await startCommand(rest);
       }
+      case 'prepare-embedded': {
+        // Run by postinstall: a migrated PGlite template makes the first embedded start fast.
+        const { buildEmbeddedTemplate } = await import('@closeloop/db');
+        process.stdout.write(`closeloop: embedded database template ready (${await buildEmbeddedTemplate()})\n`);
+        return 0;
+      }
       case 'migrate':
         return await withRuntime(async () => {
           process.stdout.write('migrations applied\n');

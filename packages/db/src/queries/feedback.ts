@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import { type Db, queryRows } from '../client.ts';
 import { contacts, feedback, feedbackThemes, themes } from '../schema/index.ts';
 
 export type FeedbackRow = typeof feedback.$inferSelect;
@@ -206,4 +206,62 @@ export async function markFeedbackFailed(db: Db, orgId: string, id: string): Pro
     .update(feedback)
     .set({ status: 'failed', updatedAt: sql`now()` })
     .where(and(eq(feedback.orgId, orgId), eq(feedback.id, id), eq(feedback.status, 'received')));
+}
+
+export async function getFeedbackByIds(db: Db, ids: string[]): Promise<FeedbackRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(feedback).where(inArray(feedback.id, ids));
+}
+
+/**
+ * Stores many analyses in one transaction (the worker's batched path). Same rules as saveAnalysis:
+ * automatic theme rows replaced as a set, staff-confirmed rows kept and keeping the item out of triage.
+ * Returns the ids that were stored (erased or missing rows are skipped).
+ */
+export async function saveAnalyses(db: Db, list: AnalysisToStore[]): Promise<Set<string>> {
+  if (list.length === 0) return new Set();
+  const ids = list.map((a) => a.feedbackId);
+  return db.transaction(async (tx) => {
+    const confirmedRows = await tx
+      .selectDistinct({ id: feedbackThemes.feedbackId })
+      .from(feedbackThemes)
+      .where(
+        and(
+          inArray(feedbackThemes.feedbackId, ids),
+          sql`(${feedbackThemes.confirmed} or ${feedbackThemes.source} = 'staff')`,
+        ),
+      );
+    const confirmed = new Set(confirmedRows.map((r) => r.id));
+    const triage = list.map((a) => a.needsTriage && !confirmed.has(a.feedbackId));
+    const updated = await queryRows<{ id: string }>(
+      tx as unknown as Db,
+      sql`update feedback as f set
+            language = v.language, redacted_text = v.redacted, sentiment_score = v.score,
+            sentiment_class = v.cls, needs_triage = v.triage,
+            status = case when v.triage then 'triage' else 'analysed' end,
+            analysed_at = now(), updated_at = now()
+          from unnest(${sql.param(ids)}::uuid[], ${sql.param(list.map((a) => a.orgId))}::uuid[],
+                      ${sql.param(list.map((a) => a.language))}::text[], ${sql.param(list.map((a) => a.redactedText))}::text[],
+                      ${sql.param(list.map((a) => a.sentimentScore))}::real[], ${sql.param(list.map((a) => a.sentimentClass))}::text[],
+                      ${sql.param(triage)}::boolean[])
+            as v(id, org_id, language, redacted, score, cls, triage)
+          where f.id = v.id and f.org_id = v.org_id and f.erased_at is null
+          returning f.id`,
+    );
+    const stored = new Set(updated.map((r) => r.id));
+    await tx
+      .delete(feedbackThemes)
+      .where(
+        and(
+          inArray(feedbackThemes.feedbackId, ids),
+          eq(feedbackThemes.confirmed, false),
+          sql`${feedbackThemes.source} <> 'staff'`,
+        ),
+      );
+    const themeRows = list
+      .filter((a) => stored.has(a.feedbackId))
+      .flatMap((a) => a.themes.map((t) => ({ ...t, feedbackId: a.feedbackId, orgId: a.orgId })));
+    if (themeRows.length > 0) await tx.insert(feedbackThemes).values(themeRows).onConflictDoNothing();
+    return stored;
+  });
 }

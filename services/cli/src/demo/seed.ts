@@ -1,13 +1,13 @@
 import { createAnalyser, defaultTaxonomy } from '@closeloop/analysis';
 import { createApiKey, createPublicationService, storeContact } from '@closeloop/api';
 import {
+  type AnalysisToStore,
   type Database,
   type Db,
   findOrganisationBySlug,
   findThemesByKeys,
   hashPassword,
   insertAction,
-  insertFeedback,
   insertOrganisation,
   insertStaffUser,
   insertWidgetSiteKey,
@@ -19,7 +19,7 @@ import {
   randomToken,
   recordActionStatus,
   type Sealer,
-  saveAnalysis,
+  saveAnalyses,
   schema,
   seedThemes,
   uuidv7,
@@ -130,6 +130,8 @@ export async function seedDemo(database: Database, sealer: Sealer, now = new Dat
 
     const analyser = createAnalyser({ taxonomy: defaultTaxonomy });
     const feedbackIds = new Map<string, string>();
+    const rows: (typeof schema.feedback.$inferInsert)[] = [];
+    const analyses: AnalysisToStore[] = [];
     for (const item of c.feedback) {
       const receivedAt = new Date(now.getTime() - item.daysAgo * DAY);
       receivedAt.setUTCHours(hourOf(item.key), (item.key.length * 7) % 60, 0, 0);
@@ -141,7 +143,7 @@ export async function seedDemo(database: Database, sealer: Sealer, now = new Dat
       const details = rawDetails ? channelDetailsSchema.parse(rawDetails) : null;
       const id = uuidv7(receivedAt.getTime());
       const contactId = item.contact ? await storeContact(tx, sealer, orgId, item.contact, item.language) : null;
-      await insertFeedback(tx, {
+      rows.push({
         id,
         orgId,
         channel: item.channel,
@@ -159,7 +161,7 @@ export async function seedDemo(database: Database, sealer: Sealer, now = new Dat
       });
       const question = details && 'questionText' in details ? (details.questionText ?? null) : null;
       const result = analyser.analyse({ id, text: item.text, question, channel: item.channel });
-      await saveAnalysis(tx, {
+      analyses.push({
         orgId,
         feedbackId: id,
         language: item.language,
@@ -174,6 +176,9 @@ export async function seedDemo(database: Database, sealer: Sealer, now = new Dat
       });
       feedbackIds.set(item.key, id);
     }
+    // Multi-row writes: the first start stays quick.
+    for (let i = 0; i < rows.length; i += 100) await tx.insert(schema.feedback).values(rows.slice(i, i + 100));
+    await saveAnalyses(tx, analyses);
 
     const actionIds = new Map<string, string>();
     for (const a of c.actions) {
