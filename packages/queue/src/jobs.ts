@@ -34,7 +34,7 @@ export const jobs = {
     policy: {
       attempts: 5,
       backoff: { type: 'exponential', baseDelayMs: 1_000 },
-      concurrency: 8,
+      concurrency: 32, // the analyse processor batches concurrent jobs into one transaction
       timeoutMs: 30_000,
       defaultPriority: PRIORITY.normal,
     },

@@ -1,74 +1,162 @@
 import { emitSafely, feedbackAnalysedData } from '@closeloop/api';
-import { getFeedback, markFeedbackFailed, saveAnalysis } from '@closeloop/db';
+import {
+  type AnalysisToStore,
+  type FeedbackRow,
+  getFeedbackByIds,
+  markFeedbackFailed,
+  queryRows,
+  saveAnalyses,
+} from '@closeloop/db';
 import type { JobContext, JobPayload } from '@closeloop/queue';
 import { jobs } from '@closeloop/queue';
+import { sql } from 'drizzle-orm';
 import type { AnalyserCache } from '../analysers.ts';
+import { createBatcher, type Settled } from '../batcher.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 const HTML_CHANNELS = new Set(['email', 'social_mention']);
 
+interface Analysed {
+  row: FeedbackRow;
+  store: AnalysisToStore;
+  themeKeys: { key: string; confidence: number; source: string }[];
+}
+
 /**
- * Runs the analysis pipeline on one feedback row and stores language, redacted text, sentiment and
- * themes. Idempotent: a second run replaces the automatic themes with the same set.
+ * Runs the analysis pipeline on feedback rows and stores language, redacted text, sentiment and
+ * themes. Jobs running at the same time are batched: one read and one write transaction per batch.
+ * Idempotent: a second run replaces the automatic themes with the same set.
  */
 export function createAnalyseProcessor(
   deps: Pick<WorkerDeps, 'database' | 'logger' | 'metrics' | 'queue'>,
   analysers: AnalyserCache,
+  opts: { maxBatch?: number; maxWaitMs?: number } = {},
 ) {
   const attempts = jobs.analyse.policy.attempts;
-  return async (payload: JobPayload<'analyse'>, ctx: JobContext): Promise<void> => {
-    const { db } = deps.database;
-    const log = deps.logger.child({ jobId: ctx.id, requestId: payload.requestId, queue: ctx.name });
-    const row = await getFeedback(db, payload.orgId, payload.feedbackId);
-    if (!row || row.text === null) return; // erased or gone: nothing to analyse
-    try {
-      const org = await analysers.get(payload.orgId);
-      const details = row.details as { questionText?: string; subject?: string } | null;
-      const result = org.analyser.analyse({
-        id: row.id,
-        text: row.text,
-        question: details?.questionText ?? null,
-        channel: row.channel,
-        html: HTML_CHANNELS.has(row.channel) && /<[a-z][^>]*>/i.test(row.text),
-      });
-      const themes = result.themes.flatMap((hit) => {
-        const themeId = org.themeIdByKey.get(hit.key);
-        return themeId ? [{ themeId, confidence: hit.confidence, source: hit.source, terms: hit.terms }] : [];
-      });
-      await saveAnalysis(db, {
-        orgId: row.orgId,
-        feedbackId: row.id,
-        language: row.language ?? result.language,
-        redactedText: result.redacted,
-        sentimentScore: result.sentiment.score,
-        sentimentClass: result.sentiment.class,
-        needsTriage: result.needsTriage,
-        themes,
-      });
-      deps.metrics.feedbackAnalysed.inc();
-      // Link suggestions come after the analysis is saved; a failed enqueue must not fail the analysis.
-      await deps.queue
-        .enqueue('suggest', { orgId: row.orgId, feedbackId: row.id }, { jobId: `suggest-f-${row.id}` })
-        .catch((err: unknown) => log.warn({ err, feedbackId: row.id }, 'suggest enqueue failed'));
-      await emitSafely({ db, queue: deps.queue, logger: log }, row.orgId, 'feedback.analysed', [
-        feedbackAnalysedData({
+  const { db } = deps.database;
+  const openActions = new Map<string, { value: boolean; until: number }>();
+
+  /** Link suggestions only make sense while the organisation has open actions (cached briefly). */
+  async function hasOpenActions(orgId: string): Promise<boolean> {
+    const hit = openActions.get(orgId);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const rows = await queryRows<{ open: boolean }>(
+      db,
+      sql`select exists (select 1 from improvement_actions where org_id = ${orgId}
+            and status in ('proposed', 'planned', 'in_progress')) as open`,
+    );
+    const value = rows[0]?.open === true;
+    openActions.set(orgId, { value, until: Date.now() + 5_000 });
+    return value;
+  }
+
+  const analyseBatch = createBatcher<JobPayload<'analyse'>, Analysed | null>(
+    async (payloads) => {
+      const rows = await getFeedbackByIds(
+        db,
+        payloads.map((p) => p.feedbackId),
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const results: (Analysed | null)[] = [];
+      for (const payload of payloads) {
+        const row = byId.get(payload.feedbackId);
+        // Erased, gone, or another organisation's id in the payload: nothing to analyse.
+        if (!row || row.orgId !== payload.orgId || row.text === null) {
+          results.push(null);
+          continue;
+        }
+        const org = await analysers.get(row.orgId);
+        const details = row.details as { questionText?: string } | null;
+        const result = org.analyser.analyse({
           id: row.id,
+          text: row.text,
+          question: details?.questionText ?? null,
           channel: row.channel,
-          language: row.language ?? result.language,
-          redactedText: result.redacted,
-          sentiment: result.sentiment,
-          needsTriage: result.needsTriage,
-          themes: result.themes.map((hit) => ({ key: hit.key, confidence: hit.confidence, source: hit.source })),
-        }),
-      ]);
-      log.debug({ feedbackId: row.id, themes: themes.length, attempt: ctx.attempt }, 'feedback analysed');
+          html: HTML_CHANNELS.has(row.channel) && /<[a-z][^>]*>/i.test(row.text),
+        });
+        results.push({
+          row,
+          themeKeys: result.themes.map((hit) => ({ key: hit.key, confidence: hit.confidence, source: hit.source })),
+          store: {
+            orgId: row.orgId,
+            feedbackId: row.id,
+            language: row.language ?? result.language,
+            redactedText: result.redacted,
+            sentimentScore: result.sentiment.score,
+            sentimentClass: result.sentiment.class,
+            needsTriage: result.needsTriage,
+            themes: result.themes.flatMap((hit) => {
+              const themeId = org.themeIdByKey.get(hit.key);
+              return themeId ? [{ themeId, confidence: hit.confidence, source: hit.source, terms: hit.terms }] : [];
+            }),
+          },
+        });
+      }
+      const toStore = results.flatMap((r) => (r ? [r.store] : []));
+      let stored: Set<string>;
+      const failed = new Map<string, unknown>();
+      try {
+        stored = await saveAnalyses(db, toStore);
+      } catch {
+        // One bad row must not fail its batch-mates: store them one by one and fail only the bad ones.
+        stored = new Set();
+        for (const item of toStore) {
+          try {
+            for (const id of await saveAnalyses(db, [item])) stored.add(id);
+          } catch (error) {
+            failed.set(item.feedbackId, rootCause(error));
+          }
+        }
+      }
+      return payloads.map((payload, i): Settled<Analysed | null> => {
+        const error = failed.get(payload.feedbackId);
+        if (error !== undefined) return { ok: false, error };
+        const r = results[i] ?? null;
+        return { ok: true, value: r && stored.has(r.row.id) ? r : null };
+      });
+    },
+    { maxSize: opts.maxBatch ?? 64, maxWaitMs: opts.maxWaitMs ?? 5 },
+  );
+
+  return async (payload: JobPayload<'analyse'>, ctx: JobContext): Promise<void> => {
+    const log = deps.logger.child({ jobId: ctx.id, requestId: payload.requestId, queue: ctx.name });
+    let analysed: Analysed | null;
+    try {
+      analysed = await analyseBatch(payload);
     } catch (error) {
       if (ctx.attempt >= attempts) {
-        log.error({ err: error, feedbackId: row.id, attempt: ctx.attempt }, 'analysis failed for good');
+        log.error({ err: error, feedbackId: payload.feedbackId, attempt: ctx.attempt }, 'analysis failed for good');
         // Out of the sweeper's way; staff see it in the failed set and can retry it.
-        await markFeedbackFailed(db, row.orgId, row.id).catch(() => {});
+        await markFeedbackFailed(db, payload.orgId, payload.feedbackId).catch(() => {});
       }
       throw error;
     }
+    if (!analysed) return;
+    const { row, store } = analysed;
+    deps.metrics.feedbackAnalysed.inc();
+    // Follow-ups come after the analysis is saved; a failed enqueue must not fail the analysis.
+    if (await hasOpenActions(row.orgId).catch(() => true)) {
+      await deps.queue
+        .enqueue('suggest', { orgId: row.orgId, feedbackId: row.id }, { jobId: `suggest-f-${row.id}` })
+        .catch((err: unknown) => log.warn({ err, feedbackId: row.id }, 'suggest enqueue failed'));
+    }
+    await emitSafely({ db, queue: deps.queue, logger: log }, row.orgId, 'feedback.analysed', [
+      feedbackAnalysedData({
+        id: row.id,
+        channel: row.channel,
+        language: store.language,
+        redactedText: store.redactedText,
+        sentiment: { score: store.sentimentScore, class: store.sentimentClass },
+        needsTriage: store.needsTriage,
+        themes: analysed.themeKeys,
+      }),
+    ]);
+    log.debug({ feedbackId: row.id, themes: store.themes.length, attempt: ctx.attempt }, 'feedback analysed');
   };
+}
+
+/** The database's own message (drizzle wraps it as `cause`), which is what an operator needs in the failed set. */
+function rootCause(error: unknown): unknown {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause : error;
 }
