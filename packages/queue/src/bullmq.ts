@@ -105,6 +105,30 @@ export class BullmqJobQueue implements JobQueue {
     this.opts.observer?.onEnqueued?.(name);
   }
 
+  async enqueueBulk<N extends JobName>(
+    name: N,
+    jobs: { payload: JobPayload<N>; opts?: EnqueueOptions }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const policy = this.policy(name);
+    const prepared = jobs.map(({ payload, opts = {} }) => {
+      const data = validateForEnqueue(name, payload);
+      if (opts.jobId !== undefined) validateJobId(opts.jobId);
+      const priority = opts.priority ?? policy.defaultPriority;
+      assertPriority(priority);
+      const jobOptions: JobsOptions = {
+        ...this.jobOptions(policy),
+        priority,
+        ...(opts.jobId !== undefined ? { jobId: opts.jobId } : {}),
+        ...(opts.delayMs ? { delay: Math.max(0, opts.delayMs) } : {}),
+      };
+      return { name, data, opts: jobOptions };
+    });
+    await this.ensureAvailable();
+    await this.call(`enqueue ${name} ×${prepared.length}`, this.queue(name).addBulk(prepared));
+    for (let i = 0; i < prepared.length; i++) this.opts.observer?.onEnqueued?.(name);
+  }
+
   process<N extends JobName>(name: N, processor: Processor<N>, opts: ProcessOptions = {}): void {
     if (this.workers.has(name)) throw new Error(`queue ${name} already has a processor`);
     if (this.closing) throw new QueueUnavailableError('queue is closed');

@@ -140,6 +140,25 @@ export class MemoryJobQueue implements JobQueue {
     this.opts.observer?.onEnqueued?.(name);
   }
 
+  async enqueueBulk<N extends JobName>(
+    name: N,
+    jobs: { payload: JobPayload<N>; opts?: EnqueueOptions }[],
+  ): Promise<void> {
+    const policy = this.slot(name).policy;
+    const prepared = jobs.map(({ payload, opts = {} }) => {
+      const data = validateForEnqueue(name, payload);
+      if (opts.jobId !== undefined) validateJobId(opts.jobId);
+      const priority = opts.priority ?? policy.defaultPriority;
+      assertPriority(priority);
+      return { data, opts: { ...opts, priority } };
+    });
+    if (this.closing) throw new QueueUnavailableError('queue is closed');
+    for (const job of prepared) {
+      this.add(name, job.data, job.opts);
+      this.opts.observer?.onEnqueued?.(name);
+    }
+  }
+
   private add(name: JobName, payload: unknown, opts: EnqueueOptions & { priority: number }): void {
     const slot = this.slot(name);
     const id = opts.jobId ?? String(++slot.nextId);

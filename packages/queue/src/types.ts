@@ -133,6 +133,11 @@ export interface JobQueue {
   /** Validates the payload with zod (throws on a bad one); see EnqueueOptions.jobId for dedupe. */
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<void>;
   /**
+   * Many jobs of one queue in one round trip (BullMQ `addBulk`): same validation and dedupe rules as
+   * `enqueue`; all payloads are checked before anything is queued.
+   */
+  enqueueBulk<N extends JobName>(name: N, jobs: { payload: JobPayload<N>; opts?: EnqueueOptions }[]): Promise<void>;
+  /**
    * Starts consuming the queue. The payload is parsed again; a ZodError or NonRetryableError sends
    * the job to the failed set at once. One processor per queue per JobQueue.
    */

@@ -246,6 +246,31 @@ export function runQueueContract(name: string, make: MakeQueue): void {
       expect(await q.counts('analyse')).toMatchObject({ waiting: 0, completed: 1 });
     });
 
+    it('enqueueBulk queues many jobs at once, dedupes by jobId, and queues nothing when one payload is bad', async () => {
+      const q = await queue();
+      const payloads = [analysePayload(), analysePayload(), analysePayload()];
+      await q.enqueueBulk(
+        'analyse',
+        [...payloads, payloads[0]!].map((payload) => ({ payload, opts: { jobId: payload.feedbackId } })),
+      );
+      expect((await q.counts('analyse')).waiting).toBe(3);
+      const bad = { orgId: 'not-a-uuid', feedbackId: randomUUID() };
+      const more = analysePayload();
+      await expect(
+        q.enqueueBulk('analyse', [
+          { payload: more, opts: { jobId: more.feedbackId } },
+          { payload: bad, opts: { jobId: bad.feedbackId } },
+        ]),
+      ).rejects.toThrow(/invalid analyse payload/);
+      expect(await q.getJob('analyse', more.feedbackId)).toBeNull();
+      const seen: string[] = [];
+      q.process('analyse', async (p) => {
+        seen.push(p.feedbackId);
+      });
+      await waitFor(() => seen.length === 3, 5_000, 'the bulk jobs to run');
+      expect(seen.sort()).toEqual(payloads.map((p) => p.feedbackId).sort());
+    });
+
     it('runs waiting jobs in priority order (lower number first, FIFO within a priority)', async () => {
       const q = await queue();
       const order: string[] = [];
