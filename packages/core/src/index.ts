@@ -1,1 +1,13 @@
-export {};
+// The shared service layer: rules that touch the database and are used by more than one process
+// (api, worker, console, cli). Imports packages only, never a service.
+export * from './loop/contributors.ts';
+export * from './loop/similarity.ts';
+export * from './loop/suggest.ts';
+export * from './mail/mailer.ts';
+export * from './webhooks/deliver.ts';
+export * from './webhooks/emit.ts';
+export * from './webhooks/events.ts';
+export * from './webhooks/payloads.ts';
+export * from './webhooks/queries.ts';
+export * from './webhooks/signing.ts';
+export * from './webhooks/targets.ts';

@@ -1,5 +1,5 @@
+import { rankBySimilarity, suggestActionsForFeedback, suggestFeedbackForAction } from '@closeloop/core';
 import { findThemesByKeys, insertFeedback, queryRows, saveAnalysis, uuidv7 } from '@closeloop/db';
-import { rankBySimilarity, suggestActionsForFeedback, suggestFeedbackForAction } from '@closeloop/worker';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type TestApp, type TestOrg, withApp } from '../../../test/harness/app.ts';

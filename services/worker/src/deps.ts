@@ -1,9 +1,9 @@
 import type { Config } from '@closeloop/config';
+import type { Mailer } from '@closeloop/core';
 import type { Database, Sealer } from '@closeloop/db';
 import type { Metrics } from '@closeloop/http';
 import type { Logger } from '@closeloop/logger';
 import type { JobQueue } from '@closeloop/queue';
-import type { Mailer } from './mail/mailer.ts';
 
 export interface WorkerDeps {
   config: Pick<

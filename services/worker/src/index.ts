@@ -1,9 +1,9 @@
+import { createMailer } from '@closeloop/core';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
 import { JOB_NAMES } from '@closeloop/queue';
 import type { FastifyInstance } from 'fastify';
 import { createAnalyserCache } from './analysers.ts';
 import type { WorkerDeps } from './deps.ts';
-import { createMailer } from './mail/mailer.ts';
 import { type OperationsOptions, registerOperations } from './ops/index.ts';
 import { createAnalyseProcessor } from './processors/analyse.ts';
 import { createNotifyProcessor } from './processors/notify.ts';
@@ -13,10 +13,6 @@ import { createWebhookProcessor, resendPendingDeliveries } from './processors/we
 
 export { createAnalyserCache, loadOrgAnalysisConfig } from './analysers.ts';
 export type { WorkerDeps } from './deps.ts';
-export * from './loop/contributors.ts';
-export * from './loop/similarity.ts';
-export { suggestActionsForFeedback, suggestFeedbackForAction } from './loop/suggest.ts';
-export { createMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
 export { jobLogger, type Operations, type OperationsOptions, registerOperations, SCHEDULE_IDS } from './ops/index.ts';
 export { notifyContributors } from './processors/notify.ts';
 export { createSweeper } from './processors/sweep.ts';

@@ -1,3 +1,4 @@
+import { entryUrl, loadOutcomeContext, notificationAction, unsealContact } from '@closeloop/core';
 import { type Db, getAction, insertAudit, queryRows } from '@closeloop/db';
 import { NotFoundError } from '@closeloop/domain';
 import {
@@ -8,7 +9,6 @@ import {
   renderCallListCsv,
   renderLetterBatch,
 } from '@closeloop/publishing';
-import { entryUrl, loadOutcomeContext, notificationAction, unsealContact } from '@closeloop/worker';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

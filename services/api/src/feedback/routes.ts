@@ -1,3 +1,4 @@
+import { emitSafely, feedbackReceivedData } from '@closeloop/core';
 import { type FeedbackRow, findThemesByKeys, listFeedback, themesOfFeedback } from '@closeloop/db';
 import { BadRequestError, NotFoundError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -7,8 +8,6 @@ import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash, runIdempotent } from '../idempotency.ts';
-import { emitSafely } from '../webhooks/emit.ts';
-import { feedbackReceivedData } from '../webhooks/payloads.ts';
 import { acceptedDoc, feedbackIdParamsDoc, feedbackInputDoc, feedbackOutDoc, feedbackPageDoc } from './edit-schemas.ts';
 import { type feedbackOutSchema, listQuerySchema } from './schemas.ts';
 import type { FeedbackService } from './service.ts';

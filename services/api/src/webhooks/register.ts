@@ -1,12 +1,10 @@
+import { actionUpdatedData, emitSafely, parseTargetPolicy, publicationPublishedData } from '@closeloop/core';
 import type { ActionRow, PublicationRow } from '@closeloop/db';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import type { ApiDeps } from '../deps.ts';
-import { emitSafely } from './emit.ts';
-import { actionUpdatedData, publicationPublishedData } from './payloads.ts';
 import { registerWebhookRoutes } from './routes.ts';
 import { createWebhookService } from './service.ts';
-import { parseTargetPolicy } from './targets.ts';
 
 /** Registers `/v1/webhooks…` and returns the event hooks the other API modules call after their commits. */
 export function registerWebhooks(app: FastifyInstance, deps: ApiDeps, auth: ApiKeyAuthenticator) {

@@ -1,5 +1,5 @@
+import { WEBHOOK_EVENTS } from '@closeloop/core';
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from './events.ts';
 
 const eventList = z
   .array(z.enum(WEBHOOK_EVENTS))

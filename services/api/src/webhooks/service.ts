@@ -1,23 +1,29 @@
-import { type Db, insertAudit, type Sealer, uuidv7 } from '@closeloop/db';
-import { AppError, ConflictError, NotFoundError } from '@closeloop/domain';
-import { type AttemptOutcome, attemptDelivery } from './deliver.ts';
-import { forgetSubscriptions } from './emit.ts';
-import { MAX_SUBSCRIPTIONS_PER_ORG, type WebhookEvent, type WebhookPayload } from './events.ts';
 import {
+  type AttemptOutcome,
+  assertDeliverable,
+  attemptDelivery,
+  checkWebhookUrl,
   countSubscriptions,
   deleteSubscription,
+  forgetSubscriptions,
+  generateWebhookSecret,
   getSubscription,
   insertDeliveries,
   insertSubscription,
   listDeliveries,
   listSubscriptions,
+  MAX_SUBSCRIPTIONS_PER_ORG,
   recordAttempt,
   updateSubscription,
   type WebhookDeliveryRow,
+  type WebhookEvent,
+  type WebhookPayload,
   type WebhookSubscriptionRow,
-} from './queries.ts';
-import { generateWebhookSecret } from './signing.ts';
-import { assertDeliverable, checkWebhookUrl, WebhookTargetError, type WebhookTargetPolicy } from './targets.ts';
+  WebhookTargetError,
+  type WebhookTargetPolicy,
+} from '@closeloop/core';
+import { type Db, insertAudit, type Sealer, uuidv7 } from '@closeloop/db';
+import { AppError, ConflictError, NotFoundError } from '@closeloop/domain';
 
 export interface WebhookActor {
   type: 'api_key' | 'staff';

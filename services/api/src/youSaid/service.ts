@@ -1,4 +1,5 @@
 import { detectPii } from '@closeloop/analysis';
+import { representativeTexts } from '@closeloop/core';
 import {
   type Db,
   findOrganisationById,
@@ -10,7 +11,6 @@ import {
   type YouSaidRow,
 } from '@closeloop/db';
 import { AppError, NotFoundError, ValidationError } from '@closeloop/domain';
-import { representativeTexts } from '@closeloop/worker';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../actions/service.ts';
 import { type YouSaidStats, youSaidStats } from '../publications/service.ts';

@@ -1,9 +1,10 @@
 import { createFeedbackService, createFeedbackSubmitter, registerApi, registerBullBoard } from '@closeloop/api';
 import { type Config, loadConfig } from '@closeloop/config';
 import { registerConsole } from '@closeloop/console';
+import { createMailer } from '@closeloop/core';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
 import { registerPublisher } from '@closeloop/publisher';
-import { buildWorkerApp, createMailer, queueDepthCollector, startWorker } from '@closeloop/worker';
+import { buildWorkerApp, queueDepthCollector, startWorker } from '@closeloop/worker';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../demo/seed.ts';
 import { openRuntime, type Runtime } from '../runtime/runtime.ts';

@@ -1,4 +1,4 @@
-import { emitSafely, feedbackAnalysedData } from '@closeloop/api';
+import { emitSafely, feedbackAnalysedData } from '@closeloop/core';
 import {
   type AnalysisToStore,
   type FeedbackRow,

@@ -1,8 +1,3 @@
-import { type Db, queryRows } from '@closeloop/db';
-import { renderContributorNotification } from '@closeloop/publishing';
-import type { JobPayload } from '@closeloop/queue';
-import { sql } from 'drizzle-orm';
-import type { WorkerDeps } from '../deps.ts';
 import {
   type Contributor,
   contributorsToTell,
@@ -13,7 +8,12 @@ import {
   type OutcomeContext,
   optOutUrl,
   unsealContact,
-} from '../loop/contributors.ts';
+} from '@closeloop/core';
+import { type Db, queryRows } from '@closeloop/db';
+import { renderContributorNotification } from '@closeloop/publishing';
+import type { JobPayload } from '@closeloop/queue';
+import { sql } from 'drizzle-orm';
+import type { WorkerDeps } from '../deps.ts';
 
 /** The part of the mailer (services/worker/src/mail/mailer.ts) this processor uses. */
 export interface MailSender {

@@ -1,6 +1,6 @@
+import { suggestActionsForFeedback, suggestFeedbackForAction } from '@closeloop/core';
 import type { JobPayload } from '@closeloop/queue';
 import type { WorkerDeps } from '../deps.ts';
-import { suggestActionsForFeedback, suggestFeedbackForAction } from '../loop/suggest.ts';
 
 /** Link suggestions for a newly analysed feedback item and/or a created or edited action. Idempotent. */
 export function createSuggestProcessor(deps: Pick<WorkerDeps, 'database' | 'logger'>) {

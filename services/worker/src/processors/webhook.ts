@@ -10,7 +10,7 @@ import {
   setDeliveryState,
   stalePendingDeliveries,
   type WebhookPayload,
-} from '@closeloop/api';
+} from '@closeloop/core';
 import { type JobContext, type JobPayload, jobs, NonRetryableError } from '@closeloop/queue';
 import type { WorkerDeps } from '../deps.ts';
 
