@@ -5,6 +5,7 @@ export { buildApp, registerApi } from './app.ts';
 export { createApiKey } from './auth/api-keys.ts';
 export type { ApiDeps } from './deps.ts';
 export { forEachBounded } from './feedback/bulk.ts';
+export { enqueueAnalyses } from './feedback/enqueue.ts';
 export { createFeedbackService, storeContact } from './feedback/service.ts';
 export { getImportProfile, listImportProfiles, saveImportProfile } from './imports/profiles.ts';
 export { type ImportSummary, previewFile, runImport } from './imports/service.ts';

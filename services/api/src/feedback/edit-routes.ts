@@ -7,7 +7,7 @@ import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
 import { requestHash } from '../idempotency.ts';
-import { forEachBounded, runIdempotentChunked, storeMany } from './bulk.ts';
+import { runIdempotentChunked, storeMany } from './bulk.ts';
 import {
   bulkBodySchema,
   bulkResponseSchema,
@@ -18,13 +18,13 @@ import {
   feedbackPatchSchema,
 } from './edit-schemas.ts';
 import { type Actor, eraseFeedback, findFeedbackByExternalId, patchFeedback } from './edit-service.ts';
+import { enqueueAnalyses } from './enqueue.ts';
 import { headerValue, toFeedbackOut } from './routes.ts';
 import type { FeedbackService } from './service.ts';
 
 /** Bulk bodies are large by nature: 10,000 items of a few KB. */
 export const BULK_BODY_LIMIT = 32 * 1024 * 1024;
 /** Enqueues in flight at once after a chunk commits (BullMQ pipelines them over one connection). */
-const ENQUEUE_CONCURRENCY = 64;
 
 function actorOf(request: Parameters<typeof principalOf>[0]): Actor {
   return { type: 'api_key', id: principalOf(request).keyId };
@@ -75,10 +75,7 @@ export function registerFeedbackEditRoutes(
               database,
               sealer: deps.sealer,
               now,
-              afterChunk: (stored) =>
-                forEachBounded(stored, ENQUEUE_CONCURRENCY, async (s) => {
-                  await feedbackService.enqueueAnalysis(principal.orgId, s.id, s.channel, request.id);
-                }),
+              afterChunk: (stored) => enqueueAnalyses(deps, principal.orgId, stored, request.id),
             },
             principal.orgId,
             request.body.items,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { forEachBounded } from '../feedback/bulk.ts';
+import { enqueueAnalyses } from '../feedback/enqueue.ts';
 import type { FeedbackService } from '../feedback/service.ts';
 import type { ImportProfile } from '../ingest/index.ts';
 import {
@@ -209,10 +209,7 @@ export async function registerImportRoutes(
             database: deps.database,
             sealer: deps.sealer,
             now,
-            afterChunk: (stored) =>
-              forEachBounded(stored, 64, async (s) => {
-                await feedbackService.enqueueAnalysis(principal.orgId, s.id, s.channel, request.id);
-              }),
+            afterChunk: (stored) => enqueueAnalyses(deps, principal.orgId, stored, request.id),
           },
           principal.orgId,
           counter,

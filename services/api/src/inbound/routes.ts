@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { forEachBounded, runIdempotentChunked } from '../feedback/bulk.ts';
+import { runIdempotentChunked } from '../feedback/bulk.ts';
+import { enqueueAnalyses } from '../feedback/enqueue.ts';
 import { headerValue } from '../feedback/routes.ts';
 import type { FeedbackService } from '../feedback/service.ts';
 import { requestHash } from '../idempotency.ts';
@@ -138,10 +139,7 @@ export async function registerInboundRoutes(
                 database: deps.database,
                 sealer: deps.sealer,
                 now,
-                afterChunk: (stored) =>
-                  forEachBounded(stored, 64, async (s) => {
-                    await feedbackService.enqueueAnalysis(principal.orgId, s.id, s.channel, request.id);
-                  }),
+                afterChunk: (stored) => enqueueAnalyses(deps, principal.orgId, stored, request.id),
               },
               principal.orgId,
               source,

@@ -1,9 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { forEachBounded, getImportProfile, type ImportSummary, previewFile, runImport } from '@closeloop/api';
+import { enqueueAnalyses, getImportProfile, type ImportSummary, previewFile, runImport } from '@closeloop/api';
 import { loadConfig } from '@closeloop/config';
 import { findOrganisationBySlug } from '@closeloop/db';
-import { analysePriority } from '@closeloop/queue';
 import { openRuntime } from '../runtime/runtime.ts';
 import { parseFlags, UsageError } from './flags.ts';
 
@@ -65,15 +64,7 @@ export async function importCommand(argv: string[], out: NodeJS.WritableStream =
         // Embedded mode has no worker in this process: the server's sweeper analyses rows left `received`.
         afterChunk: async (stored) => {
           if (rt.queue.driver !== 'bullmq') return;
-          await forEachBounded(stored, 64, async (s) => {
-            await rt.queue
-              .enqueue(
-                'analyse',
-                { orgId: org.id, feedbackId: s.id },
-                { jobId: s.id, priority: analysePriority(s.channel) },
-              )
-              .catch(() => {});
-          });
+          await enqueueAnalyses(rt, org.id, stored);
         },
       },
       org.id,
