@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 import { templateForNewDataDir } from './template.ts';
@@ -62,6 +61,11 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       },
     };
   }
+  // Loaded only in embedded mode: PGlite's WebAssembly build costs ~45 MB that service mode never needs.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   const loadDataDir = opts.loadDataDir ?? (opts.dataDir ? templateForNewDataDir(opts.dataDir) : undefined);
   const pglite = new PGlite({ dataDir: opts.dataDir, loadDataDir });
   await pglite.waitReady;

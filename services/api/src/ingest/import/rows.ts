@@ -1,6 +1,5 @@
 import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { ImportFormatError } from '../errors.ts';
 import { decodeInput, sniffDelimiter, type TextEncodingName } from './decode.ts';
 import type { SourceRow } from './types.ts';
@@ -92,6 +91,8 @@ function cellText(value: unknown): string {
 /** The first worksheet of an XLSX workbook, streamed row by row (exceljs WorkbookReader). */
 export async function xlsxRows(input: ImportInput): Promise<RowSource> {
   const stream = input instanceof Readable ? input : Readable.from(input as AsyncIterable<Buffer>);
+  // exceljs is loaded on the first XLSX import only (it is large).
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
     sharedStrings: 'cache',

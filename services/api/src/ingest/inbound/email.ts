@@ -1,5 +1,5 @@
 import type { FeedbackInputRaw } from '@closeloop/domain';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { buildContact } from '../contact.ts';
 import { toIsoInstant } from '../dates.ts';
 import { InboundPayloadError } from '../errors.ts';
@@ -63,6 +63,7 @@ export async function mapEmail(body: unknown): Promise<InboundResult> {
   if (!/^(?:From [^\r\n]*\r?\n)?[A-Za-z0-9-]+:[ \t]/.test(raw.subarray(0, 4096).toString('latin1'))) {
     throw new InboundPayloadError('unrecognised_payload', 'email expects an RFC 5322 message starting with headers');
   }
+  const { simpleParser } = await import('mailparser'); // loaded with the first inbound email
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const sender = firstAddress(mail.from);
   if (!sender && !mail.messageId) {
