@@ -1,4 +1,3 @@
-export { createActionService } from './actions/service.ts';
 export { BULL_BOARD_PATH, registerBullBoard, type StaffAuthenticator } from './admin/bull-board.ts';
 export { createJobAdmin, type JobAdmin, type JobScope, type QueueSummary, queueNameOf } from './admin/jobs.ts';
 export { buildApp, registerApi } from './app.ts';
@@ -6,11 +5,8 @@ export { createApiKey } from './auth/api-keys.ts';
 export type { ApiDeps } from './deps.ts';
 export { forEachBounded } from './feedback/bulk.ts';
 export { enqueueAnalyses } from './feedback/enqueue.ts';
-export { createFeedbackService, storeContact } from './feedback/service.ts';
 export { getImportProfile, listImportProfiles, saveImportProfile } from './imports/profiles.ts';
 export { type ImportSummary, previewFile, runImport } from './imports/service.ts';
 export { type MastodonPollConfig, pollMastodon } from './inbound/mastodon-poller.ts';
-export { buildSnapshot, createPublicationService, youSaidStats } from './publications/service.ts';
 export * from './webhooks/index.ts';
 export { createFeedbackSubmitter, createSiteKeyService, type FeedbackSubmitter } from './widget/service.ts';
-export { approveQuote, deleteQuote, viewYouSaid } from './youSaid/service.ts';

@@ -1,5 +1,5 @@
+import { addWorkingDays, formatCaseRef } from '@closeloop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addWorkingDays, formatCaseRef } from '../src/complaints/intake.ts';
 import { type ApiTestApp, type ApiTestOrg, withApiApp } from './helpers/app.ts';
 
 const clock = { now: new Date('2024-10-14T09:00:00.000Z') }; // a Monday

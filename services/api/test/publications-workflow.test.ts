@@ -1,4 +1,5 @@
-import { createApiKey, createPublicationService } from '@closeloop/api';
+import { createApiKey } from '@closeloop/api';
+import { createPublicationService } from '@closeloop/core';
 import {
   findThemesByKeys,
   hashPassword,

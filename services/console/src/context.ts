@@ -1,4 +1,4 @@
-import { createActionService, createFeedbackService } from '@closeloop/api';
+import { createActionService, createFeedbackService } from '@closeloop/core';
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from './deps.ts';
 

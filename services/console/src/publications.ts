@@ -1,4 +1,4 @@
-import { approveQuote, createPublicationService, deleteQuote, viewYouSaid } from '@closeloop/api';
+import { approveQuote, createPublicationService, deleteQuote, viewYouSaid } from '@closeloop/core';
 import { actionsOfPublications, type Db, listPublications, type PublicationRow } from '@closeloop/db';
 import { AppError } from '@closeloop/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

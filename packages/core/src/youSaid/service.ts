@@ -1,5 +1,4 @@
 import { detectPii } from '@closeloop/analysis';
-import { representativeTexts } from '@closeloop/core';
 import {
   type Db,
   findOrganisationById,
@@ -13,7 +12,8 @@ import {
 import { AppError, NotFoundError, ValidationError } from '@closeloop/domain';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../actions/service.ts';
-import { type YouSaidStats, youSaidStats } from '../publications/service.ts';
+import { representativeTexts } from '../loop/similarity.ts';
+import type { YouSaidStats } from '../publications/service.ts';
 
 /** One cell of a channel or customer-group mix; below the organisation's k the count is withheld. */
 export interface MixCell {

@@ -1,3 +1,4 @@
+import type { ActionService, Actor } from '@closeloop/core';
 import {
   type ActionRow,
   actionHistory,
@@ -25,7 +26,6 @@ import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
 import { headerValue } from '../feedback/routes.ts';
 import { requestHash, runIdempotent } from '../idempotency.ts';
-import type { ActionService, Actor } from './service.ts';
 
 const actionOut = z.object({
   id: z.uuid(),

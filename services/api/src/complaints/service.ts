@@ -1,7 +1,7 @@
+import { addWorkingDays, type ComplaintDetails, organisationOf, slaOf } from '@closeloop/core';
 import { type Db, type FeedbackRow, insertAudit, schema } from '@closeloop/db';
 import { type ComplaintStatus, ConflictError, InvalidTransitionError, NotFoundError } from '@closeloop/domain';
 import { and, eq, sql } from 'drizzle-orm';
-import { addWorkingDays, type ComplaintDetails, organisationOf, slaOf } from './intake.ts';
 
 const { feedback } = schema;
 

@@ -1,3 +1,4 @@
+import { CHUNK_SIZE, type ConflictMode, organisationOf, withComplaintIntake, writeFeedbackRows } from '@closeloop/core';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -16,9 +17,7 @@ import {
   zodIssuesToFieldErrors,
 } from '@closeloop/domain';
 import { sql } from 'drizzle-orm';
-import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
 import { knownReferences, referenceErrors } from './references.ts';
-import { CHUNK_SIZE, type ConflictMode, writeFeedbackRows } from './rows.ts';
 
 export const MAX_BULK_ITEMS = 10_000;
 

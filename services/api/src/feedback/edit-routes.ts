@@ -1,3 +1,4 @@
+import type { FeedbackService } from '@closeloop/core';
 import { type Db, type FeedbackRow, themesOfFeedback } from '@closeloop/db';
 import { NotFoundError, ValidationError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -20,7 +21,6 @@ import {
 import { type Actor, eraseFeedback, findFeedbackByExternalId, patchFeedback } from './edit-service.ts';
 import { enqueueAnalyses } from './enqueue.ts';
 import { headerValue, toFeedbackOut } from './routes.ts';
-import type { FeedbackService } from './service.ts';
 
 /** Bulk bodies are large by nature: 10,000 items of a few KB. */
 export const BULK_BODY_LIMIT = 32 * 1024 * 1024;

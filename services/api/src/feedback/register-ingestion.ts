@@ -1,3 +1,4 @@
+import type { FeedbackService } from '@closeloop/core';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { registerComplaintRoutes } from '../complaints/routes.ts';
@@ -6,7 +7,6 @@ import { registerImportRoutes } from '../imports/routes.ts';
 import { registerInboundRoutes } from '../inbound/routes.ts';
 import { registerApiKeyRoutes } from '../keys/routes.ts';
 import { registerFeedbackEditRoutes } from './edit-routes.ts';
-import type { FeedbackService } from './service.ts';
 
 /**
  * The ingestion side of REST v1 beyond single POST/GET: bulk, corrections and erasure, complaint workflow,

@@ -1,4 +1,4 @@
-import { emitSafely, feedbackReceivedData } from '@closeloop/core';
+import { emitSafely, type FeedbackService, feedbackReceivedData } from '@closeloop/core';
 import { type FeedbackRow, findThemesByKeys, listFeedback, themesOfFeedback } from '@closeloop/db';
 import { BadRequestError, NotFoundError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +10,6 @@ import type { ApiDeps } from '../deps.ts';
 import { requestHash, runIdempotent } from '../idempotency.ts';
 import { acceptedDoc, feedbackIdParamsDoc, feedbackInputDoc, feedbackOutDoc, feedbackPageDoc } from './edit-schemas.ts';
 import { type feedbackOutSchema, listQuerySchema } from './schemas.ts';
-import type { FeedbackService } from './service.ts';
 
 export function encodeCursor(row: { receivedAt: Date; id: string }): string {
   return Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`).toString('base64url');

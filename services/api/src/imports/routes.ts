@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
+import type { FeedbackService } from '@closeloop/core';
 import { AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@closeloop/domain';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,7 +10,6 @@ import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
 import { enqueueAnalyses } from '../feedback/enqueue.ts';
-import type { FeedbackService } from '../feedback/service.ts';
 import type { ImportProfile } from '../ingest/index.ts';
 import {
   deleteImportProfile,

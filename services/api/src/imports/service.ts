@@ -1,9 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { CHUNK_SIZE, organisationOf, withComplaintIntake, writeFeedbackRows } from '@closeloop/core';
 import { type Database, type Db, listCustomerGroups, listServicePoints, type Sealer, schema } from '@closeloop/db';
 import { type FeedbackInput, feedbackInputSchema, NotFoundError, PayloadTooLargeError } from '@closeloop/domain';
 import { and, eq, sql } from 'drizzle-orm';
-import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
-import { CHUNK_SIZE, writeFeedbackRows } from '../feedback/rows.ts';
 import {
   type ColumnInfo,
   type ImportInput,

@@ -1,3 +1,4 @@
+import type { FeedbackService } from '@closeloop/core';
 import { AppError, UnsupportedMediaTypeError } from '@closeloop/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,7 +9,6 @@ import type { ApiDeps } from '../deps.ts';
 import { runIdempotentChunked } from '../feedback/bulk.ts';
 import { enqueueAnalyses } from '../feedback/enqueue.ts';
 import { headerValue } from '../feedback/routes.ts';
-import type { FeedbackService } from '../feedback/service.ts';
 import { requestHash } from '../idempotency.ts';
 import { INBOUND_SOURCES, type InboundSource, isInboundSource } from '../ingest/index.ts';
 import { receiveInbound } from './service.ts';

@@ -1,3 +1,4 @@
+import type { PublicationActor, PublicationService } from '@closeloop/core';
 import { getPublication, listPublications, type PublicationRow, publicationVersionsOf } from '@closeloop/db';
 import { NotFoundError, PUBLICATION_STATES } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,6 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator, Principal } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import type { PublicationActor, PublicationService } from './service.ts';
 
 const publicationOut = z.object({
   id: z.uuid(),

@@ -1,7 +1,7 @@
+import type { Actor } from '@closeloop/core';
 import { type Db, insertAudit, linkActionFeedback, queryRows } from '@closeloop/db';
 import { ConflictError, NotFoundError } from '@closeloop/domain';
 import { sql } from 'drizzle-orm';
-import type { Actor } from '../actions/service.ts';
 
 export type SuggestionState = 'pending' | 'accepted' | 'rejected';
 

@@ -1,3 +1,4 @@
+import type { FeedbackService } from '@closeloop/core';
 import {
   type Db,
   findWidgetSiteKey,
@@ -9,7 +10,6 @@ import {
 } from '@closeloop/db';
 import { type FeedbackInputRaw, feedbackInputSchema, NotFoundError, ValidationError } from '@closeloop/domain';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { FeedbackService } from '../feedback/service.ts';
 
 export type WidgetSiteKeyRow = typeof schema.widgetSiteKeys.$inferSelect;
 

@@ -1,15 +1,22 @@
+import {
+  approveQuote,
+  deleteQuote,
+  kOf,
+  representativeQuotes,
+  resolveThemeIds,
+  viewOfStats,
+  viewYouSaid,
+  youSaidStats,
+} from '@closeloop/core';
 import type { Db } from '@closeloop/db';
 import { ValidationError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../actions/routes.ts';
-import { resolveThemeIds } from '../actions/service.ts';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { youSaidStats } from '../publications/service.ts';
-import { approveQuote, deleteQuote, kOf, representativeQuotes, viewOfStats, viewYouSaid } from './service.ts';
 
 const mixCell = z.object({
   key: z.string(),

@@ -1,7 +1,7 @@
-import { createFeedbackService, createFeedbackSubmitter, registerApi, registerBullBoard } from '@closeloop/api';
+import { createFeedbackSubmitter, registerApi, registerBullBoard } from '@closeloop/api';
 import { type Config, loadConfig } from '@closeloop/config';
 import { registerConsole } from '@closeloop/console';
-import { createMailer } from '@closeloop/core';
+import { createFeedbackService, createMailer } from '@closeloop/core';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
 import { registerPublisher } from '@closeloop/publisher';
 import { buildWorkerApp, queueDepthCollector, startWorker } from '@closeloop/worker';

@@ -1,5 +1,6 @@
 import { createAnalyser, defaultTaxonomy } from '@closeloop/analysis';
-import { createApiKey, createPublicationService, storeContact } from '@closeloop/api';
+import { createApiKey } from '@closeloop/api';
+import { createPublicationService, storeContact } from '@closeloop/core';
 import {
   type AnalysisToStore,
   type Database,
