@@ -18,7 +18,7 @@ export interface PublisherDeps {
   feedback?: PublisherFeedbackSink;
 }
 
-/** The part of services/worker/src/mail/mailer.ts the publisher uses. */
+/** The part of packages/core/src/mail/mailer.ts the publisher uses. */
 export interface PublisherMailer {
   send(message: {
     to: string;

@@ -15,7 +15,7 @@ import type { JobPayload } from '@closeloop/queue';
 import { sql } from 'drizzle-orm';
 import type { WorkerDeps } from '../deps.ts';
 
-/** The part of the mailer (services/worker/src/mail/mailer.ts) this processor uses. */
+/** The part of the mailer (packages/core/src/mail/mailer.ts) this processor uses. */
 export interface MailSender {
   send(message: {
     to: string;
