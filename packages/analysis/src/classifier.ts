@@ -8,6 +8,7 @@ import {
 } from './features.ts';
 import {
   bestF1Threshold,
+  chooseCatchAll,
   decision,
   fitPlatt,
   HashIndex,
@@ -51,6 +52,11 @@ export interface LinearModel {
   thresholds: number[];
   /** predict the best label when none passes its threshold (learned: every training item had a label) */
   atLeastOne: boolean;
+  /**
+   * index of a learned catch-all label, predicted (instead of the best-ratio label) when no label passes its
+   * threshold; absent in models trained before it existed
+   */
+  catchAll?: number;
   nTrain: number;
   labelCounts: number[];
 }
@@ -76,8 +82,24 @@ export interface TrainOptions {
   nbScale?: boolean;
   /** smoothing of the NB ratios; default 2 */
   nbAlpha?: number;
-  /** weights below this fraction of the label's largest weight are dropped (sparser, faster model); default 0.01 */
+  /** weights below this fraction of the label's largest weight are dropped (sparser, faster model); default 0.02 */
   pruneBelow?: number;
+  /**
+   * average an NBSVM and a plain linear SVM (same features, no NB scaling) in calibrated log-odds — again one
+   * linear model, so prediction costs the same; default true
+   */
+  ensemble?: boolean;
+  /** keep whichever of the member average or a single member has the best out-of-fold sum of F1; default true */
+  selectMix?: boolean;
+  /** learn a catch-all label predicted when nothing else passes (see chooseCatchAll); default true for themes */
+  catchAll?: boolean;
+  /**
+   * the final model is the average of the inner-fold models (a cross-validation committee) instead of a refit on
+   * all rows: calibration and thresholds then belong to the models they were measured on; default true
+   */
+  committee?: boolean;
+  /** explicit ensemble members (each overrides the base options) */
+  members?: Partial<Pick<TrainOptions, 'C' | 'balancePower' | 'nbScale' | 'nbAlpha'>>[];
 }
 
 export interface TrainingExample {
@@ -213,7 +235,7 @@ function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number):
   return r;
 }
 
-function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOptions): FitResult {
+function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOptions, prune = true): FitResult {
   const w: Float64Array[] = [];
   const bias: number[] = [];
   Y.forEach((y, l) => {
@@ -229,19 +251,52 @@ function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOption
       seed: opts.seed + l,
       featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha) : undefined,
     });
-    let max = 0;
-    for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(fit.w[c]!));
-    const cut = max * opts.pruneBelow;
-    for (let c = 0; c < dim; c++) if (Math.abs(fit.w[c]!) < cut) fit.w[c] = 0;
+    if (prune) pruneWeights(fit.w, opts.pruneBelow);
     w.push(fit.w);
     bias.push(fit.bias);
   });
   return { w, bias };
 }
 
+function pruneWeights(w: Float64Array, below: number): void {
+  let max = 0;
+  for (let c = 0; c < w.length; c++) max = Math.max(max, Math.abs(w[c]!));
+  const cut = max * below;
+  for (let c = 0; c < w.length; c++) if (Math.abs(w[c]!) < cut) w[c] = 0;
+}
+
+/** The best F1 over all cut points of a score. */
+function bestF1Value(scores: ArrayLike<number>, positive: Uint8Array): number {
+  const n = scores.length;
+  let totalPos = 0;
+  for (let i = 0; i < n; i++) totalPos += positive[i]!;
+  if (totalPos === 0) return 0;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  let tp = 0;
+  let best = 0;
+  for (let k = 0; k < n; k++) {
+    tp += positive[order[k]!]!;
+    const f1 = (2 * tp) / (k + 1 + totalPos);
+    if (f1 > best) best = f1;
+  }
+  return best;
+}
+
 /**
- * Core trainer shared by themes and sentiment: hashed TF-IDF features, one L2-loss SVM per label,
- * Platt calibration and per-label F1 thresholds from inner out-of-fold margins.
+ * Ensemble members: different model families on the same features. Their Platt-calibrated log-odds are
+ * averaged, which is again one linear model (weights Σ −A·w / M), so prediction costs the same as one model.
+ */
+function memberOptions(base: FitOptions, ensemble: boolean, custom?: Partial<FitOptions>[]): FitOptions[] {
+  if (custom?.length) return custom.map((c, m) => ({ ...base, seed: base.seed + 1000 * m, ...c }));
+  if (!ensemble) return [base];
+  return [base, { ...base, nbScale: !base.nbScale, seed: base.seed + 1000 }];
+}
+
+/**
+ * Core trainer shared by themes and sentiment: hashed TF-IDF features, per label an NBSVM and a plain L2-loss
+ * SVM trained on each inner fold, Platt calibration of each from the out-of-fold margins, their calibrated
+ * log-odds averaged, per-label F1 thresholds (and a learned catch-all label) from those out-of-fold scores, and
+ * the inner-fold models averaged into the one linear model that is stored.
  */
 export function trainLinearModel(
   examples: TrainingExample[],
@@ -264,42 +319,128 @@ export function trainLinearModel(
     maxEpochs: opts.maxEpochs ?? 30,
     nbScale: opts.nbScale ?? true,
     nbAlpha: opts.nbAlpha ?? 2,
-    pruneBelow: opts.pruneBelow ?? 0.01,
+    pruneBelow: opts.pruneBelow ?? 0.02,
   };
   const docs = examples.map((e) => extractFeatures(e.text, e.question, features));
   const data = prepare(docs, opts.minDf ?? (n < 200 ? 1 : 2), features.charWeight);
   const dim = data.vocabHashes.length;
 
+  const atLeastOne = n > 0 && examples.every((e) => e.labels.length > 0);
+  const members = memberOptions(fitOpts, opts.ensemble ?? true, opts.members);
+  const M = members.length;
+  // candidate mixing weights of the members: the plain average first, then each member alone
+  const mixes: number[][] = [
+    members.map(() => 1 / M),
+    ...members.map((_, m) => members.map((__, k) => (k === m ? 1 : 0))),
+  ];
+  let catchAll = -1;
+  const memberMix: number[][] = labels.map(() => mixes[0]!);
   const innerFolds = n < 30 ? 0 : (opts.innerFolds ?? 3);
+  // per member and label: Platt [A, B] of the member's margin (the ensemble averages −(A·margin + B))
+  const memberCal: [number, number][][] = members.map(() => labels.map(() => [-2, 0]));
   const calibration: [number, number][] = labels.map(() => [-2, 0]);
   const thresholds = labels.map(() => 0.5);
   let oofProbs: Float64Array[] | null = null;
+  // committee: the final model is the average of the inner-fold models, the very models whose out-of-fold
+  // scores set the calibration and thresholds (no refit on all rows, whose larger margins would shift them)
+  const committee = innerFolds >= 2 && (opts.committee ?? true);
+  const committeeFits: FitResult[] = committee
+    ? members.map(() => ({ w: labels.map(() => new Float64Array(dim)), bias: labels.map(() => 0) }))
+    : [];
   if (innerFolds >= 2) {
     const fold = assignFolds(n, innerFolds, opts.groups, fitOpts.seed + 7);
-    const oof = labels.map(() => new Float64Array(n));
+    const oof = members.map(() => labels.map(() => new Float64Array(n)));
     for (let f = 0; f < innerFolds; f++) {
       const trainIdx: number[] = [];
       const testIdx: number[] = [];
       for (let i = 0; i < n; i++) (fold[i] === f ? testIdx : trainIdx).push(i);
-      const fit = fitAll(
-        trainIdx.map((i) => data.rows[i]!),
-        Y.map((y) => Uint8Array.from(trainIdx, (i) => y[i]!)),
-        dim,
-        fitOpts,
-      );
-      for (let l = 0; l < L; l++) {
-        for (const i of testIdx) oof[l]![i] = decision(data.rows[i]!, fit.w[l]!, fit.bias[l]!);
+      const trainRows = trainIdx.map((i) => data.rows[i]!);
+      const trainY = Y.map((y) => Uint8Array.from(trainIdx, (i) => y[i]!));
+      members.forEach((member, m) => {
+        const fit = fitAll(trainRows, trainY, dim, member, !committee);
+        for (let l = 0; l < L; l++) {
+          for (const i of testIdx) oof[m]![l]![i] = decision(data.rows[i]!, fit.w[l]!, fit.bias[l]!);
+        }
+        if (committee) {
+          const sum = committeeFits[m]!;
+          for (let l = 0; l < L; l++) {
+            const acc = sum.w[l]!;
+            const wl = fit.w[l]!;
+            for (let c = 0; c < dim; c++) acc[c] = acc[c]! + wl[c]! / innerFolds;
+            sum.bias[l] = sum.bias[l]! + fit.bias[l]! / innerFolds;
+          }
+        }
+      });
+    }
+    // members' calibrated log-odds per label, then the one mix (average or a single member) with the best
+    // out-of-fold sum of per-label F1
+    const logits: Float64Array[][] = labels.map((_, l) =>
+      members.map((__, m) => {
+        if (M === 1) return oof[m]![l]!;
+        const [A, B] = fitPlatt(oof[m]![l]!, Y[l]!);
+        memberCal[m]![l] = [A, B];
+        return oof[m]![l]!.map((x) => -(A * x + B));
+      }),
+    );
+    const mixOf = (l: number, mix: number[]) => {
+      if (M === 1) return logits[l]![0]!;
+      const out = new Float64Array(n);
+      for (let m = 0; m < M; m++) for (let i = 0; i < n; i++) out[i] = out[i]! + mix[m]! * logits[l]![m]![i]!;
+      return out;
+    };
+    let mix = mixes[0]!;
+    if (M > 1 && (opts.selectMix ?? true)) {
+      let bestSum = -1;
+      for (const cand of mixes) {
+        let sum = 0;
+        for (let l = 0; l < L; l++) sum += bestF1Value(mixOf(l, cand), Y[l]!);
+        if (sum > bestSum + 1e-9) {
+          bestSum = sum;
+          mix = cand;
+        }
       }
     }
     oofProbs = [];
     for (let l = 0; l < L; l++) {
-      calibration[l] = fitPlatt(oof[l]!, Y[l]!);
-      const probs = oof[l]!.map((s) => platt(s, calibration[l]!));
+      const margins = mixOf(l, mix);
+      memberMix[l] = mix;
+      calibration[l] = fitPlatt(margins, Y[l]!);
+      const probs = margins.map((s) => platt(s, calibration[l]!));
       oofProbs.push(probs);
       thresholds[l] = bestF1Threshold(probs, Y[l]!, 0.5);
     }
+    if (atLeastOne && (opts.catchAll ?? task === 'themes')) {
+      const chosen = chooseCatchAll(oofProbs, Y, thresholds);
+      if (chosen.label >= 0) {
+        catchAll = chosen.label;
+        thresholds[chosen.label] = chosen.threshold;
+      }
+    }
   }
-  const fit = fitAll(data.rows, Y, dim, fitOpts);
+  let fit: FitResult;
+  if (M === 1 && !committee) fit = fitAll(data.rows, Y, dim, fitOpts);
+  else if (M === 1) {
+    fit = committeeFits[0]!;
+    for (const w of fit.w) pruneWeights(w, fitOpts.pruneBelow);
+  } else {
+    const fits = committee ? committeeFits : members.map((member) => fitAll(data.rows, Y, dim, member, false));
+    fit = { w: [], bias: [] };
+    for (let l = 0; l < L; l++) {
+      const w = new Float64Array(dim);
+      let bias = 0;
+      for (let m = 0; m < M; m++) {
+        const [A, B] = innerFolds >= 2 ? memberCal[m]![l]! : [-1, 0];
+        const wm = fits[m]!.w[l]!;
+        const a = memberMix[l]![m]!;
+        for (let c = 0; c < dim; c++) w[c] = w[c]! - a * A * wm[c]!;
+        bias -= a * (A * fits[m]!.bias[l]! + B);
+      }
+      pruneWeights(w, fitOpts.pruneBelow);
+      fit.w.push(w);
+      fit.bias.push(bias);
+    }
+    if (innerFolds < 2) for (let l = 0; l < L; l++) calibration[l] = [-1, 0];
+  }
   const weightScale = fit.w.map((w) => {
     let max = 0;
     for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(w[c]!));
@@ -334,7 +475,8 @@ export function trainLinearModel(
     bias: fit.bias,
     calibration,
     thresholds,
-    atLeastOne: n > 0 && examples.every((e) => e.labels.length > 0),
+    atLeastOne,
+    ...(catchAll >= 0 ? { catchAll } : {}),
     nTrain: n,
     labelCounts: Y.map((y) => y.reduce((a, b) => a + b, 0)),
   };
@@ -412,7 +554,10 @@ export function decideLabels(model: LinearModel, probs: ArrayLike<number>): stri
       best = l;
     }
   }
-  if (out.length === 0 && model.atLeastOne && best >= 0) out.push(model.labels[best]!);
+  if (out.length === 0 && model.atLeastOne && best >= 0) {
+    const fallback = model.catchAll !== undefined && model.labels[model.catchAll] !== undefined ? model.catchAll : best;
+    out.push(model.labels[fallback]!);
+  }
   return out;
 }
 

@@ -282,3 +282,88 @@ export function bestF1Threshold(probs: ArrayLike<number>, positive: ArrayLike<nu
   }
   return Math.min(Math.max(bestThr, 0.02), 0.98);
 }
+
+/**
+ * Sum of per-label F1 under the decision rule: labels passing their threshold; when none passes and
+ * `atLeastOne`, the `fallback` label (≥ 0) or else the label with the best probability / threshold ratio.
+ */
+export function sumF1UnderRule(
+  probs: Float64Array[],
+  positive: Uint8Array[],
+  thr: number[],
+  atLeastOne: boolean,
+  fallback: number,
+): number {
+  const L = probs.length;
+  const n = L > 0 ? probs[0]!.length : 0;
+  const tp = new Float64Array(L);
+  const fp = new Float64Array(L);
+  const pos = new Float64Array(L);
+  for (let i = 0; i < n; i++) {
+    let any = false;
+    let best = -1;
+    let bestRatio = -Infinity;
+    for (let k = 0; k < L; k++) {
+      const p = probs[k]![i]!;
+      if (positive[k]![i]) pos[k] = pos[k]! + 1;
+      if (p >= thr[k]!) {
+        any = true;
+        if (positive[k]![i]) tp[k] = tp[k]! + 1;
+        else fp[k] = fp[k]! + 1;
+      }
+      if (p / thr[k]! > bestRatio) {
+        bestRatio = p / thr[k]!;
+        best = k;
+      }
+    }
+    if (!any && atLeastOne) {
+      const k = fallback >= 0 ? fallback : best;
+      if (k < 0) continue;
+      if (positive[k]![i]) tp[k] = tp[k]! + 1;
+      else fp[k] = fp[k]! + 1;
+    }
+  }
+  let sum = 0;
+  for (let k = 0; k < L; k++) sum += tp[k] === 0 ? 0 : (2 * tp[k]!) / (tp[k]! + fp[k]! + pos[k]!);
+  return sum;
+}
+
+/**
+ * A catch-all label ("none of the others"), learned from the training rows: among labels that are frequent
+ * (≥ 5 % of rows) and mostly the only label of their rows (≥ 60 %), the one that, predicted whenever no label
+ * passes its threshold (with its own threshold re-tuned for that rule), gives the best out-of-fold sum of F1 —
+ * if that beats the plain rule. Returns the label index (−1 for none) and its threshold.
+ */
+export function chooseCatchAll(
+  probs: Float64Array[],
+  positive: Uint8Array[],
+  thr: number[],
+): { label: number; threshold: number } {
+  const L = probs.length;
+  const n = L > 0 ? probs[0]!.length : 0;
+  let best = { label: -1, threshold: 0.5 };
+  if (n === 0 || L < 2) return best;
+  let bestScore = sumF1UnderRule(probs, positive, thr, true, -1);
+  for (let c = 0; c < L; c++) {
+    let count = 0;
+    let alone = 0;
+    for (let i = 0; i < n; i++) {
+      if (!positive[c]![i]) continue;
+      count++;
+      let others = 0;
+      for (let k = 0; k < L; k++) if (k !== c) others += positive[k]![i]!;
+      if (others === 0) alone++;
+    }
+    if (count < 0.05 * n || alone < 0.6 * count) continue;
+    const trial = thr.slice();
+    for (let t = 0.1; t < 0.97; t += 0.02) {
+      trial[c] = Math.round(t * 100) / 100;
+      const score = sumF1UnderRule(probs, positive, trial, true, c);
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        best = { label: c, threshold: trial[c]! };
+      }
+    }
+  }
+  return best;
+}
