@@ -1,7 +1,6 @@
 export * from './client.ts';
 export * from './crypto.ts';
 export * from './migrate.ts';
-export * from './template.ts';
 export * from './queries/access.ts';
 export * from './queries/actions.ts';
 export * from './queries/feedback.ts';
@@ -9,3 +8,4 @@ export * from './queries/organisations.ts';
 export * from './queries/publications.ts';
 export * from './queries/themes.ts';
 export * as schema from './schema/index.ts';
+export * from './template.ts';

@@ -62,7 +62,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
 
   const webhookEvents = registerWebhooks(app, deps, auth);
   registerFeedbackRoutes(app, deps, auth, feedbackService);
-  await registerIngestionRoutes(app, deps, auth, feedbackService);
+  await registerIngestionRoutes(app, deps, auth);
   registerAdminRoutes(app, deps, auth);
   registerWidgetRoutes(app, deps, auth, {
     siteKeys: createSiteKeyService(deps.database.db),

@@ -1,4 +1,3 @@
-import type { FeedbackService } from '@closeloop/core';
 import { type Db, type FeedbackRow, themesOfFeedback } from '@closeloop/db';
 import { NotFoundError, ValidationError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -30,12 +29,7 @@ function actorOf(request: Parameters<typeof principalOf>[0]): Actor {
   return { type: 'api_key', id: principalOf(request).keyId };
 }
 
-export function registerFeedbackEditRoutes(
-  app: FastifyInstance,
-  deps: ApiDeps,
-  auth: ApiKeyAuthenticator,
-  feedbackService: FeedbackService,
-): void {
+export function registerFeedbackEditRoutes(app: FastifyInstance, deps: ApiDeps, auth: ApiKeyAuthenticator): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { database } = deps;
   const now = deps.clock ?? (() => new Date());

@@ -1,4 +1,3 @@
-import type { FeedbackService } from '@closeloop/core';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { registerComplaintRoutes } from '../complaints/routes.ts';
@@ -16,11 +15,10 @@ export async function registerIngestionRoutes(
   app: FastifyInstance,
   deps: ApiDeps,
   auth: ApiKeyAuthenticator,
-  feedbackService: FeedbackService,
 ): Promise<void> {
-  registerFeedbackEditRoutes(app, deps, auth, feedbackService);
+  registerFeedbackEditRoutes(app, deps, auth);
   registerComplaintRoutes(app, deps, auth);
   registerApiKeyRoutes(app, deps, auth);
-  await registerImportRoutes(app, deps, auth, feedbackService);
-  await registerInboundRoutes(app, deps, auth, feedbackService);
+  await registerImportRoutes(app, deps, auth);
+  await registerInboundRoutes(app, deps, auth);
 }

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import type { FeedbackService } from '@closeloop/core';
 import { AppError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@closeloop/domain';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -132,7 +131,6 @@ export async function registerImportRoutes(
   app: FastifyInstance,
   deps: ApiDeps,
   auth: ApiKeyAuthenticator,
-  feedbackService: FeedbackService,
 ): Promise<void> {
   const limit = deps.config.IMPORT_LIMIT_BYTES;
   const now = deps.clock ?? (() => new Date());

@@ -1,4 +1,3 @@
-import type { FeedbackService } from '@closeloop/core';
 import { AppError, UnsupportedMediaTypeError } from '@closeloop/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -70,7 +69,6 @@ export async function registerInboundRoutes(
   app: FastifyInstance,
   deps: ApiDeps,
   auth: ApiKeyAuthenticator,
-  feedbackService: FeedbackService,
 ): Promise<void> {
   const now = deps.clock ?? (() => new Date());
   await app.register(async (scope) => {

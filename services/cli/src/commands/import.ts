@@ -44,7 +44,7 @@ export async function importCommand(argv: string[], out: NodeJS.WritableStream =
   try {
     const org = await findOrganisationBySlug(rt.database.db, flags.org);
     if (!org) throw new UsageError(`no organisation with slug "${flags.org}"`);
-    let profile;
+    let profile: Awaited<ReturnType<typeof getImportProfile>> | undefined;
     if (flags.profile) {
       profile = (await getImportProfile(rt.database.db, org.id, flags.profile)) ?? undefined;
       if (!profile) throw new UsageError(`organisation "${flags.org}" has no import profile "${flags.profile}"`);
