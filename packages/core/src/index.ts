@@ -2,6 +2,7 @@
 // (api, worker, console, cli). Imports packages only, never a service.
 
 export * from './actions/service.ts';
+export * from './batcher.ts';
 export * from './complaints/intake.ts';
 export * from './feedback/rows.ts';
 export * from './feedback/service.ts';

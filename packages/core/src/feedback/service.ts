@@ -12,7 +12,8 @@ import {
 } from '@closeloop/db';
 import { ConflictError, type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
 import type { Logger } from '@closeloop/logger';
-import { analysePriority, type JobQueue } from '@closeloop/queue';
+import { analysePriority, type EnqueueOptions, type JobPayload, type JobQueue } from '@closeloop/queue';
+import { createBatcher } from '../batcher.ts';
 import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
 import { writeFeedbackRows } from './rows.ts';
 
@@ -75,6 +76,20 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
     if (problems.length > 0) throw new ValidationError('The feedback refers to records that do not exist', problems);
   }
 
+  // Requests arriving within 2 ms share one queue round trip (BullMQ addBulk): under load this
+  // removes most of the per-request Redis writes, at the cost of at most 2 ms of latency.
+  const enqueueBatched = createBatcher<{ payload: JobPayload<'analyse'>; opts: EnqueueOptions }, true>(
+    async (jobs) => {
+      try {
+        await deps.queue.enqueueBulk('analyse', jobs);
+        return jobs.map(() => ({ ok: true as const, value: true as const }));
+      } catch (error) {
+        return jobs.map(() => ({ ok: false as const, error }));
+      }
+    },
+    { maxSize: 200, maxWaitMs: 2 },
+  );
+
   return {
     /** Writes one feedback row (and its contact) in `db`, which may be a transaction. Does not enqueue. */
     async store(db: Db, orgId: string, received: FeedbackInput): Promise<AcceptedFeedback> {
@@ -124,11 +139,10 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
       requestId?: string,
     ): Promise<boolean> {
       try {
-        await deps.queue.enqueue(
-          'analyse',
-          { orgId, feedbackId, ...(requestId ? { requestId: requestId.slice(0, 128) } : {}) },
-          { jobId: feedbackId, priority: analysePriority(channel) },
-        );
+        await enqueueBatched({
+          payload: { orgId, feedbackId, ...(requestId ? { requestId: requestId.slice(0, 128) } : {}) },
+          opts: { jobId: feedbackId, priority: analysePriority(channel) },
+        });
         return true;
       } catch (error) {
         deps.logger.warn({ err: error, feedbackId }, 'enqueue failed; the sweeper will pick this feedback up');

@@ -11,8 +11,55 @@ export async function insertContact(db: Db, row: NewContactRow): Promise<string>
   return rows[0]!.id;
 }
 
+const INSERT_COLUMNS = [
+  'id',
+  'orgId',
+  'channel',
+  'text',
+  'rating',
+  'language',
+  'details',
+  'customerGroupId',
+  'servicePointId',
+  'engagementId',
+  'contactId',
+  'source',
+  'externalId',
+  'receivedAt',
+] as const;
+type InsertColumn = (typeof INSERT_COLUMNS)[number];
+
+function prepareInsert(db: Db) {
+  const values = Object.fromEntries(INSERT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as NewFeedbackRow;
+  return db.insert(feedback).values(values).prepare('closeloop_insert_feedback');
+}
+const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
+
+/**
+ * The ingestion hot path: a prepared statement (built once per database handle), so a single POST
+ * spends no time building SQL and the server parses it once per connection.
+ */
 export async function insertFeedback(db: Db, row: NewFeedbackRow): Promise<void> {
-  await db.insert(feedback).values(row);
+  const extra = Object.keys(row).filter(
+    (k) => row[k as keyof NewFeedbackRow] !== undefined && !INSERT_COLUMNS.includes(k as InsertColumn),
+  );
+  if (extra.length > 0) {
+    await db.insert(feedback).values(row);
+    return;
+  }
+  let prepared = preparedInserts.get(db);
+  if (!prepared) {
+    prepared = prepareInsert(db);
+    preparedInserts.set(db, prepared);
+  }
+  const params: Record<string, unknown> = {};
+  for (const c of INSERT_COLUMNS) {
+    const value = row[c];
+    params[c] =
+      c === 'details' ? (value === null || value === undefined ? null : JSON.stringify(value)) : (value ?? null);
+  }
+  if (params.receivedAt === null) params.receivedAt = new Date();
+  await prepared.execute(params);
 }
 
 /**
