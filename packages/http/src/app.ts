@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@closeloop/logger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import { problem, sendProblem } from './problem.ts';
 
@@ -26,7 +26,9 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are typed at compile time by the zod type provider; at run time plain JSON.stringify is
+  // used (re-validating every response with zod cost ~5% of ingestion throughput).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
   app.setNotFoundHandler((request, reply) => {
     const p = problem(404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`);

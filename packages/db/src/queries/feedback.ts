@@ -30,7 +30,10 @@ const INSERT_COLUMNS = [
 type InsertColumn = (typeof INSERT_COLUMNS)[number];
 
 function prepareInsert(db: Db) {
-  const values = Object.fromEntries(INSERT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as NewFeedbackRow;
+  // `details` is cast in SQL so a missing value stays SQL NULL (the column encoder would store JSON null).
+  const values = Object.fromEntries(
+    INSERT_COLUMNS.map((c) => [c, c === 'details' ? sql`${sql.placeholder(c)}::jsonb` : sql.placeholder(c)]),
+  ) as unknown as NewFeedbackRow;
   return db.insert(feedback).values(values).prepare('closeloop_insert_feedback');
 }
 const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
