@@ -211,6 +211,7 @@ export async function benchIngest(out: Out): Promise<void> {
     });
     await database.close();
 
+    const API_NODE_OPTIONS = '--max-old-space-size=192';
     const commonEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'production' };
     const startApi = async (): Promise<{ api: Started; url: string }> => {
       const port = await freePort();
@@ -228,6 +229,8 @@ export async function benchIngest(out: Out): Promise<void> {
           DATABASE_POOL_MAX: String(poolMax),
           LOG_LEVEL: 'warn',
           SEED_DEMO: 'false',
+          // The api role runs with the heap cap docker-compose.yml gives it (override: API_NODE_OPTIONS).
+          NODE_OPTIONS: process.env.API_NODE_OPTIONS ?? API_NODE_OPTIONS,
         },
       });
       const url = `http://127.0.0.1:${port}`;
