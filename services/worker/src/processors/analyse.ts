@@ -1,4 +1,4 @@
-import { emitSafely, feedbackAnalysedData } from '@closeloop/core';
+import { createBatcher, emitSafely, feedbackAnalysedData, type Settled } from '@closeloop/core';
 import {
   type AnalysisToStore,
   type FeedbackRow,
@@ -11,7 +11,6 @@ import type { JobContext, JobPayload } from '@closeloop/queue';
 import { jobs } from '@closeloop/queue';
 import { sql } from 'drizzle-orm';
 import type { AnalyserCache } from '../analysers.ts';
-import { createBatcher, type Settled } from '../batcher.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 const HTML_CHANNELS = new Set(['email', 'social_mention']);
