@@ -87,20 +87,7 @@ export async function writeFeedbackRows(
       contactId = c.id;
     }
     return {
-      id: uuidv7(nowMs),
-      orgId,
-      channel: input.channel,
-      text: input.text,
-      rating: input.rating ?? null,
-      language: input.language ?? null,
-      details: input.details ?? null,
-      customerGroupId: input.customerGroupId ?? null,
-      servicePointId: input.servicePointId ?? null,
-      engagementId: input.engagementId ?? null,
-      contactId,
-      source: input.source ?? null,
-      externalId: input.externalId ?? null,
-      receivedAt: input.receivedAt ? new Date(input.receivedAt) : new Date(nowMs),
+      ...feedbackRow(orgId, uuidv7(nowMs), input, contactId, new Date(nowMs)),
       ...(extra ? extra(input, index) : {}),
     };
   });
@@ -197,4 +184,30 @@ async function insertContacts(db: Db, rows: (NewContactRow & { id: string })[]):
         ${col((r) => r.language ?? 'en')}::text[], ${col((r) => r.consentContact ?? false)}::boolean[],
         ${col((r) => r.consentOutcome ?? false)}::boolean[])`,
   );
+}
+
+/** The feedback row for one validated input (the contact already stored under `contactId`). */
+export function feedbackRow(
+  orgId: string,
+  id: string,
+  input: FeedbackInput,
+  contactId: string | null,
+  now: Date,
+): NewFeedbackRow & { id: string } {
+  return {
+    id,
+    orgId,
+    channel: input.channel,
+    text: input.text,
+    rating: input.rating ?? null,
+    language: input.language ?? null,
+    details: input.details ?? null,
+    customerGroupId: input.customerGroupId ?? null,
+    servicePointId: input.servicePointId ?? null,
+    engagementId: input.engagementId ?? null,
+    contactId,
+    source: input.source ?? null,
+    externalId: input.externalId ?? null,
+    receivedAt: input.receivedAt ? new Date(input.receivedAt) : now,
+  };
 }

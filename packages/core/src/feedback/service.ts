@@ -15,7 +15,7 @@ import type { Logger } from '@closeloop/logger';
 import { analysePriority, type EnqueueOptions, type JobPayload, type JobQueue } from '@closeloop/queue';
 import { createBatcher } from '../batcher.ts';
 import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
-import { writeFeedbackRows } from './rows.ts';
+import { feedbackRow, writeFeedbackRows } from './rows.ts';
 
 export interface AcceptedFeedback {
   id: string;
@@ -108,22 +108,7 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
       const contactId = input.contact
         ? await storeContact(db, deps.sealer, orgId, input.contact, input.language ?? 'en')
         : null;
-      const row = {
-        id,
-        orgId,
-        channel: input.channel,
-        text: input.text,
-        rating: input.rating ?? null,
-        language: input.language ?? null,
-        details: input.details ?? null,
-        customerGroupId: input.customerGroupId ?? null,
-        servicePointId: input.servicePointId ?? null,
-        engagementId: input.engagementId ?? null,
-        contactId,
-        source: input.source ?? null,
-        externalId: input.externalId ?? null,
-        receivedAt: input.receivedAt ? new Date(input.receivedAt) : now(),
-      };
+      const row = feedbackRow(orgId, id, input, contactId, now());
       await insertFeedback(db, row);
       return { id, status: 'received', created: true };
     },

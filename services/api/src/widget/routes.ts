@@ -1,11 +1,11 @@
 import { uuidv7 } from '@closeloop/db';
 import { ForbiddenError, RateLimitedError, ValidationError } from '@closeloop/domain';
+import { createRateLimiter, type RateLimiter } from '@closeloop/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import {
   normaliseOrigin,
   siteKeyIdParams,

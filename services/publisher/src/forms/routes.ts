@@ -1,6 +1,6 @@
 import { findOrganisationBySlug, listCustomerGroups, listServicePoints, type Organisation } from '@closeloop/db';
 import { contactInputSchema } from '@closeloop/domain';
-import { sendProblem, toProblem } from '@closeloop/http';
+import { createRateLimiter, sendProblem, toProblem } from '@closeloop/http';
 import {
   type FeedbackField,
   type FeedbackFormInput,
@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { brandingOf } from '../board-data.ts';
 import type { PublisherDeps, PublisherFeedbackSink } from '../deps.ts';
-import { createCsrf, createRateLimiter, field, pickLang, sendPage } from './web.ts';
+import { createCsrf, field, pickLang, sendPage } from './web.ts';
 
 /** Longest comment the hosted form takes (the renderer's textarea limit and its "too long" message). */
 export const HOSTED_FORM_MAX_TEXT = 5000;

@@ -105,30 +105,3 @@ export function createCsrf(sealer: Sealer, opts: { secure: boolean; now?: () => 
 }
 
 export type Csrf = ReturnType<typeof createCsrf>;
-
-/**
- * Fixed-window counters in process memory: enough to blunt floods from one address. With several
- * publisher instances each keeps its own counts.
- */
-export function createRateLimiter(opts: { limit: number; windowMs: number; now?: () => number }) {
-  const now = opts.now ?? Date.now;
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  let nextSweep = 0;
-  return {
-    /** Counts one hit; null when allowed, else the seconds until the window resets. */
-    hit(key: string): number | null {
-      const t = now();
-      if (t >= nextSweep) {
-        for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
-        nextSweep = t + opts.windowMs;
-      }
-      let window = windows.get(key);
-      if (!window || window.resetAt <= t) {
-        window = { count: 0, resetAt: t + opts.windowMs };
-        windows.set(key, window);
-      }
-      window.count += 1;
-      return window.count <= opts.limit ? null : Math.max(1, Math.ceil((window.resetAt - t) / 1000));
-    },
-  };
-}

@@ -1,6 +1,6 @@
 import { findOrganisationBySlug, type Organisation } from '@closeloop/db';
 import { contactInputSchema } from '@closeloop/domain';
-import { sendProblem, toProblem } from '@closeloop/http';
+import { createRateLimiter, sendProblem, toProblem } from '@closeloop/http';
 import {
   type Lang,
   renderDoubleOptInEmail,
@@ -13,7 +13,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { brandingOf, loadBoard } from '../board-data.ts';
 import type { PublisherDeps, PublisherMailer } from '../deps.ts';
-import { createCsrf, createRateLimiter, field, fields, pickLang, sendPage } from '../forms/web.ts';
+import { createCsrf, field, fields, pickLang, sendPage } from '../forms/web.ts';
 import { confirmUrl, createSubscriptionService } from './service.ts';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -1,6 +1,7 @@
 /**
  * Fixed-window counters in process memory. Enough to blunt floods from one address or one site key;
- * with several API instances each keeps its own counts, so the effective limit is per instance.
+ * with several instances each keeps its own counts, so the effective limit is per instance. Used by the
+ * widget endpoint and the public forms.
  */
 export interface RateLimiter {
   /** Counts one hit for `key`; returns null when allowed, else the seconds until the window resets. */
