@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { type Db, queryRows } from '../client.ts';
 import { contacts, feedback, feedbackThemes, themes } from '../schema/index.ts';
 
@@ -29,6 +30,29 @@ const INSERT_COLUMNS = [
 ] as const;
 type InsertColumn = (typeof INSERT_COLUMNS)[number];
 
+const RAW_INSERT = `insert into feedback (id, org_id, channel, text, rating, language, details, customer_group_id,
+  service_point_id, engagement_id, contact_id, source, external_id, received_at)
+  values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)`;
+
+function rawValues(row: NewFeedbackRow): unknown[] {
+  return [
+    row.id,
+    row.orgId,
+    row.channel,
+    row.text ?? null,
+    row.rating ?? null,
+    row.language ?? null,
+    row.details === null || row.details === undefined ? null : JSON.stringify(row.details),
+    row.customerGroupId ?? null,
+    row.servicePointId ?? null,
+    row.engagementId ?? null,
+    row.contactId ?? null,
+    row.source ?? null,
+    row.externalId ?? null,
+    row.receivedAt ?? new Date(),
+  ];
+}
+
 function prepareInsert(db: Db) {
   // `details` is cast in SQL so a missing value stays SQL NULL (the column encoder would store JSON null).
   const values = Object.fromEntries(
@@ -48,6 +72,12 @@ export async function insertFeedback(db: Db, row: NewFeedbackRow): Promise<void>
   );
   if (extra.length > 0) {
     await db.insert(feedback).values(row);
+    return;
+  }
+  const pool = (db as { $client?: unknown }).$client;
+  if (pool instanceof pg.Pool) {
+    // Straight to the pool with a named statement: the single-POST hot path skips the ORM entirely.
+    await pool.query({ name: 'closeloop_insert_feedback_raw', text: RAW_INSERT, values: rawValues(row) });
     return;
   }
   let prepared = preparedInserts.get(db);
