@@ -37,11 +37,14 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       .type('application/problem+json; charset=utf-8')
       .send({ ...p, instance: request.url.split('?')[0] });
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: on the ingestion hot path they cost less than async ones.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (reply.statusCode >= 500) request.log.warn({ url: request.url, status: reply.statusCode }, 'request failed');
+    done();
   });
   return app as unknown as FastifyInstance;
 }

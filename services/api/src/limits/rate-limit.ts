@@ -89,11 +89,13 @@ export function installRateLimit(
   limiter: RateLimiter = createRateLimiter(),
 ): ApiKeyAuthenticator {
   authenticateFirst(app);
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const principal = request.principal as Principal | undefined;
-    if (!principal || reply.statusCode === 429) return;
-    const state = limiter.peek(principal.keyId);
-    if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) reply.header(name, value);
+    if (principal && reply.statusCode !== 429) {
+      const state = limiter.peek(principal.keyId);
+      if (state) for (const [name, value] of Object.entries(rateLimitHeaders(state))) reply.header(name, value);
+    }
+    done(null, payload);
   });
   return {
     ...auth,
