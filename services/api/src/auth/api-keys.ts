@@ -43,7 +43,7 @@ interface CacheEntry {
 
 /**
  * Resolves bearer keys to principals. Lookups are cached briefly (revocation takes effect within
- * `ttlMs`), and last-used time is written at most once a minute per key, off the request path.
+ * `ttlMs`), and last-used time is written at most once a minute per key.
  */
 export function createApiKeyAuthenticator(db: Db, opts: { ttlMs?: number; now?: () => number } = {}) {
   const ttl = opts.ttlMs ?? 10_000;
@@ -82,7 +82,8 @@ export function createApiKeyAuthenticator(db: Db, opts: { ttlMs?: number; now?: 
       const last = touched.get(principal.keyId) ?? 0;
       if (now() - last > 60_000) {
         touched.set(principal.keyId, now());
-        touchApiKey(db, principal.keyId).catch(() => {});
+        // Awaited (once a minute per key), so a listing right after a call shows it as used.
+        await touchApiKey(db, principal.keyId).catch(() => {});
       }
       return principal;
     },
