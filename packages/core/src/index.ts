@@ -4,6 +4,7 @@
 export * from './actions/service.ts';
 export * from './batcher.ts';
 export * from './complaints/intake.ts';
+export * from './feedback/erase.ts';
 export * from './feedback/rows.ts';
 export * from './feedback/service.ts';
 export * from './loop/contributors.ts';

@@ -1,3 +1,4 @@
+import { eraseFeedback } from '@closeloop/core';
 import { type Db, type FeedbackRow, themesOfFeedback } from '@closeloop/db';
 import { NotFoundError, ValidationError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +18,7 @@ import {
   feedbackOutDoc,
   feedbackPatchSchema,
 } from './edit-schemas.ts';
-import { type Actor, eraseFeedback, findFeedbackByExternalId, patchFeedback } from './edit-service.ts';
+import { type Actor, findFeedbackByExternalId, patchFeedback } from './edit-service.ts';
 import { enqueueAnalyses } from './enqueue.ts';
 import { headerValue, toFeedbackOut } from './routes.ts';
 

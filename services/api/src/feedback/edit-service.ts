@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FeedbackPatch } from './edit-schemas.ts';
 import { knownReferences, referenceErrors } from './references.ts';
 
-const { feedback, feedbackThemes, trainingExamples, contacts } = schema;
+const { feedback, feedbackThemes, trainingExamples } = schema;
 
 export interface Actor {
   type: 'api_key' | 'staff';
@@ -128,79 +128,4 @@ export async function patchFeedback(
     data: { fields: Object.keys(patch) },
   });
   return updated[0] ?? row;
-}
-
-/** Detail keys that say nothing about the person and keep the anonymous counts meaningful after erasure. */
-const ANONYMOUS_DETAIL_KEYS: Record<ChannelDetails['kind'], readonly string[]> = {
-  widget: ['siteKey', 'ratingScale'],
-  survey: ['engagementId', 'source', 'surveyId', 'questionId', 'rating', 'ratingScale'],
-  comment_card: ['servicePointId', 'writtenOn', 'batchId'],
-  complaint: [
-    'caseRef',
-    'category',
-    'severity',
-    'status',
-    'acknowledgeDueAt',
-    'resolveDueAt',
-    'acknowledgedAt',
-    'resolvedAt',
-    'upheld',
-    'escalated',
-    'escalationStage',
-    'slaBreached',
-    'system',
-  ],
-  social_mention: ['platform', 'postedAt', 'public'],
-  email: [],
-  crm: ['system', 'externalId', 'status', 'priority'],
-  focus_group: ['engagementId', 'session', 'participantCount', 'pointNumber'],
-  phone: ['durationSeconds'],
-};
-
-export function anonymousDetails(details: ChannelDetails | null): ChannelDetails | null {
-  if (!details) return null;
-  const kept: Record<string, unknown> = { kind: details.kind };
-  for (const key of ANONYMOUS_DETAIL_KEYS[details.kind] ?? []) {
-    const value = (details as Record<string, unknown>)[key];
-    if (value !== undefined) kept[key] = value;
-  }
-  return kept as ChannelDetails;
-}
-
-/**
- * Erasure: the text, the redacted text, personal details and the contact's sealed data are gone; the row
- * stays (status `erased`) with its channel, date, rating, sentiment and themes, so anonymous counts hold.
- * Erasing an erased row changes nothing.
- */
-export async function eraseFeedback(db: Db, orgId: string, id: string, actor: Actor): Promise<void> {
-  const row = await lockFeedback(db, orgId, id);
-  if (row.erasedAt) return;
-  await db
-    .update(feedback)
-    .set({
-      text: null,
-      redactedText: null,
-      details: anonymousDetails(row.details),
-      status: 'erased',
-      needsTriage: false,
-      erasedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(feedback.orgId, orgId), eq(feedback.id, id)));
-  if (row.contactId) {
-    await db
-      .update(contacts)
-      .set({ sealed: null, emailHash: null, hasEmail: false, hasPhone: false, hasPostal: false, erasedAt: sql`now()` })
-      .where(and(eq(contacts.orgId, orgId), eq(contacts.id, row.contactId)));
-  }
-  await db.delete(trainingExamples).where(and(eq(trainingExamples.orgId, orgId), eq(trainingExamples.feedbackId, id)));
-  await insertAudit(db, {
-    orgId,
-    actorType: actor.type,
-    actorId: actor.id,
-    action: 'feedback.erased',
-    entityType: 'feedback',
-    entityId: id,
-    data: { channel: row.channel },
-  });
 }

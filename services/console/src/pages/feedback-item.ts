@@ -1,4 +1,5 @@
 import { detectPii, type PiiSpan } from '@closeloop/analysis';
+import { eraseFeedback } from '@closeloop/core';
 import {
   type Db,
   type FeedbackRow,
@@ -14,7 +15,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sentimentLabel, statusChip, statusLabel } from '../components.ts';
 import type { ConsoleContext } from '../context.ts';
 import { correctThemes } from '../corrections.ts';
-import { eraseFeedback } from '../erase.ts';
 import { bodyOf, channelLabel, checked, formatDateTime, isUuid, list, str } from '../forms.ts';
 import { csrfField, html, notFound, renderPage, type SafeHtml, sendError } from '../layout.ts';
 import { feedbackSurroundings } from '../queries/feedback.ts';
@@ -338,7 +338,7 @@ ${
         return show(request, reply, item, { error: 'Tick the box to confirm the erasure.' });
       }
       const erased = await db.transaction((tx) =>
-        eraseFeedback(tx as unknown as Db, staff.orgId, item.id, staff.userId),
+        eraseFeedback(tx as unknown as Db, staff.orgId, item.id, { type: 'staff', id: staff.userId }),
       );
       return redirectWithFlash(
         reply,
