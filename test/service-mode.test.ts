@@ -48,9 +48,12 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of procs) expect(await p.stop('SIGTERM')).toBe(0);
+    for (const p of procs) {
+      const code = await p.stop('SIGTERM');
+      expect(code, `a role did not shut down cleanly; its output:\n${p.output()}`).toBe(0);
+    }
     await db?.drop();
-  }, 60_000);
+  }, 100_000);
 
   test('each role answers its health checks and only its own routes', async () => {
     for (const base of [api, worker, publisher]) {

@@ -63,7 +63,7 @@ export function spawnCloseloop(args: string[], env: Record<string, string | unde
     exited: () => exit,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exit;
       clearTimeout(timer);
       return code;

@@ -81,7 +81,7 @@ export async function openRuntime(
     metrics,
     publicUrl: (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, ''),
     async close() {
-      await queue.close().catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
+      await queue.close({ drainMs: 10_000 }).catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
       await database.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
       release?.();
     },
