@@ -325,10 +325,14 @@ function mount(script: HTMLScriptElement): void {
   }
 
   function close(): void {
+    // Set at once: the dialog's 'close' event comes a task later than the dialog disappears.
+    opener.setAttribute('aria-expanded', 'false');
     if (typeof dialog.close === 'function' && dialog.open) dialog.close();
     else dialog.removeAttribute('open');
   }
 
+  // Esc: 'cancel' fires before the browser hides the dialog (and before 'close').
+  dialog.addEventListener('cancel', () => opener.setAttribute('aria-expanded', 'false'));
   dialog.addEventListener('close', () => {
     opener.setAttribute('aria-expanded', 'false');
     // After a successful send the next opening starts with an empty form.
