@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Child processes of one bench run: every one is stopped on exit, on error and on Ctrl-C. */
@@ -127,4 +127,72 @@ export function sampleMemory(pid: number, everyMs = 100) {
       return { maxRssMb: Math.max(maxRss, m?.rssMb ?? 0), peakMb: m?.peakMb ?? Number.NaN };
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null where /proc is not there. */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every process whose command name is `comm` (all PostgreSQL backends, say), by pid. */
+function cpuSecondsByName(comm: string): Map<number, number> {
+  const out = new Map<number, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== comm) continue;
+    } catch {
+      continue;
+    }
+    const seconds = cpuSecondsOf(Number(pid));
+    if (seconds !== null) out.set(Number(pid), seconds);
+  }
+  return out;
+}
+
+export type CpuSample = Record<string, number>;
+
+interface CpuSnapshot {
+  server: number;
+  loadGenerator: number;
+  byName: Record<string, Map<number, number>>;
+}
+
+/**
+ * Where the CPU went during a run: the server under test, PostgreSQL (all backends), Redis and this
+ * bench process (the load generator). On a 2-core machine they all compete, so a server's cost
+ * includes the database and queue work it causes. A backend that exits between two snapshots is missed.
+ */
+export function cpuSnapshot(server: Started): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    server: cpuSecondsOf(server.pid) ?? Number.NaN,
+    loadGenerator: (usage.user + usage.system) / 1e6,
+    byName: { postgres: cpuSecondsByName('postgres'), redis: cpuSecondsByName('redis-server') },
+  };
+}
+
+export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): CpuSample {
+  const out: CpuSample = { server: after.server - before.server };
+  for (const [name, now] of Object.entries(after.byName)) {
+    const then = before.byName[name] ?? new Map<number, number>();
+    let total = 0;
+    for (const [pid, seconds] of now) total += seconds - (then.get(pid) ?? 0);
+    out[name] = total;
+  }
+  out['load generator'] = after.loadGenerator - before.loadGenerator;
+  return out;
 }

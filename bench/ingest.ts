@@ -14,10 +14,22 @@ import { createQueue } from '@closeloop/queue';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { copyFrom, csvField } from './ingest-copy.ts';
-import { Children, freePort, memoryOf, type Started, sampleMemory, waitForHttp } from './ingest-procs.ts';
+import {
+  Children,
+  type CpuSample,
+  cpuSnapshot,
+  cpuSpent,
+  freePort,
+  memoryOf,
+  type Started,
+  sampleMemory,
+  waitForHttp,
+} from './ingest-procs.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baselineScript = path.resolve(repoRoot, '../shared/bench/baseline-ingest.mjs');
+/** BENCH_NODE_ARGS adds node flags NODE_OPTIONS refuses to both servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const SINGLE = { connections: 50, seconds: 10, warmupSeconds: 2 };
 const BULK = { batch: 1_000, connections: 4, seconds: 6 };
@@ -39,6 +51,7 @@ const TEXTS = [
 interface Target {
   name: 'closeloop' | 'baseline';
   url: string;
+  process: Started;
 }
 
 interface SingleRun {
@@ -48,6 +61,8 @@ interface SingleRun {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU microseconds per request, by process. */
+  cpuPerRequest: CpuSample;
 }
 
 type Out = NodeJS.WritableStream;
@@ -66,6 +81,7 @@ function widgetBody(i: number): string {
 }
 
 async function single(target: Target, apiKey: string, seconds: number): Promise<SingleRun> {
+  const before = cpuSnapshot(target.process);
   const result = await autocannon({
     url: `${target.url}/v1/feedback`,
     method: 'POST',
@@ -74,8 +90,12 @@ async function single(target: Target, apiKey: string, seconds: number): Promise<
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: widgetBody(0),
   });
+  const spent = cpuSpent(before, cpuSnapshot(target.process));
+  const cpuPerRequest: CpuSample = {};
+  for (const [k, v] of Object.entries(spent)) cpuPerRequest[k] = (v * 1e6) / Math.max(1, result.requests.total);
   return {
     name: target.name,
+    cpuPerRequest,
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -215,7 +235,7 @@ export async function benchIngest(out: Out): Promise<void> {
     const commonEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'production' };
     const startApi = async (): Promise<{ api: Started; url: string }> => {
       const port = await freePort();
-      const api = children.start('closeloop api', ['bin/closeloop.mjs', 'start', '--role', 'api'], {
+      const api = children.start('closeloop api', [...nodeArgs, 'bin/closeloop.mjs', 'start', '--role', 'api'], {
         cwd: repoRoot,
         env: {
           ...commonEnv,
@@ -244,14 +264,14 @@ export async function benchIngest(out: Out): Promise<void> {
     // 1. Single POST /v1/feedback: closeloop against the baseline, ABBA order to cancel drift.
     if (wanted.has('single')) {
       const basePort = await freePort();
-      const baseline = children.start('baseline', [baselineScript], {
+      const baseline = children.start('baseline', [...nodeArgs, baselineScript], {
         cwd: repoRoot,
         env: { ...commonEnv, DATABASE_URL: benchUrl.toString(), PORT: String(basePort), POOL_MAX: String(poolMax) },
       });
       await waitForHttp(baseline, `http://127.0.0.1:${basePort}/`);
       const targets: Record<Target['name'], Target> = {
-        closeloop: { name: 'closeloop', url: apiUrl },
-        baseline: { name: 'baseline', url: `http://127.0.0.1:${basePort}` },
+        closeloop: { name: 'closeloop', url: apiUrl, process: api },
+        baseline: { name: 'baseline', url: `http://127.0.0.1:${basePort}`, process: baseline },
       };
       line(out, '');
       line(
@@ -266,6 +286,12 @@ export async function benchIngest(out: Out): Promise<void> {
         line(
           out,
           `   ${r.name.padEnd(9)} ${fmt(r.reqPerSec).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
+        );
+        line(
+          out,
+          `             CPU µs/request: ${Object.entries(r.cpuPerRequest)
+            .map(([k, v]) => `${k} ${fmt(v)}`)
+            .join(', ')}`,
         );
       }
       await children.stop(baseline);

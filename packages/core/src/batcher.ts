@@ -41,3 +41,59 @@ export function createBatcher<T, R>(
       else timer ??= setTimeout(flush, opts.maxWaitMs);
     });
 }
+
+/**
+ * Group commit: calls are served by `run` in groups, with at most `maxInFlight` groups running at once.
+ * A call made while a slot is free starts a group at once (after the calls of the same tick have
+ * joined it), so a lone call waits for nothing; under load, calls that arrive while every slot is busy
+ * form the next group. The group size follows the load by itself, with no timer.
+ */
+export function createGroupRunner<T, R>(
+  run: (items: T[]) => Promise<Settled<R>[]>,
+  opts: { maxSize: number; maxInFlight: number },
+): (item: T) => Promise<R> {
+  let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  const settle = (group: typeof pending, results: Settled<R>[]) => {
+    group.forEach((entry, i) => {
+      const result = results[i];
+      if (!result) entry.reject(new Error('group returned no result for this item'));
+      else if (result.ok) entry.resolve(result.value);
+      else entry.reject(result.error);
+    });
+  };
+
+  const pump = () => {
+    scheduled = false;
+    while (pending.length > 0 && inFlight < opts.maxInFlight) {
+      const group = pending.length <= opts.maxSize ? pending : pending.slice(0, opts.maxSize);
+      pending = group === pending ? [] : pending.slice(opts.maxSize);
+      inFlight++;
+      run(group.map((g) => g.item))
+        .then(
+          (results) => settle(group, results),
+          (error: unknown) => {
+            for (const entry of group) entry.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          if (pending.length > 0) schedule();
+        });
+    }
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+
+  return (item: T) =>
+    new Promise<R>((resolve, reject) => {
+      pending.push({ item, resolve, reject });
+      schedule();
+    });
+}

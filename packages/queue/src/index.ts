@@ -5,6 +5,8 @@ import type { CreateQueueOptions, JobQueue } from './types.ts';
 export { BullmqJobQueue } from './bullmq.ts';
 export { nextCronTime, parseCron } from './cron.ts';
 export {
+  ANALYSE_BATCH_MAX,
+  analyseJobs,
   analysePriority,
   assertPriority,
   backoffDelayMs,

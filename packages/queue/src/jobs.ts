@@ -26,11 +26,26 @@ const orgScoped = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ orgId:
 
 const minute = 60_000;
 
+/** Most rows one analyse job carries. */
+export const ANALYSE_BATCH_MAX = 100;
+
 /** The one typed job map: queue name → payload schema and policy. */
 export const jobs = {
   analyse: {
     /** requestId: the API request that accepted the feedback, carried into the worker's log lines. */
-    schema: orgScoped({ feedbackId: uuid, requestId: z.string().min(1).max(128).optional() }),
+    /**
+     * `batch`: more rows of the same organisation analysed by this one job (ingestion enqueues one job per
+     * committed group of rows, not one per row, so the queue's cost does not grow with the row count).
+     */
+    schema: orgScoped({
+      feedbackId: uuid,
+      batch: z
+        .array(uuid)
+        .min(1)
+        .max(ANALYSE_BATCH_MAX - 1)
+        .optional(),
+      requestId: z.string().min(1).max(128).optional(),
+    }),
     policy: {
       attempts: 5,
       backoff: { type: 'exponential', baseDelayMs: 1_000 },
@@ -193,4 +208,35 @@ const analysePriorityByChannel: Record<Channel, number> = {
 
 export function analysePriority(channel: Channel): number {
   return analysePriorityByChannel[channel];
+}
+
+/**
+ * The analyse jobs for rows just committed: one job per organisation and per {@link ANALYSE_BATCH_MAX}
+ * rows, at the priority of its most urgent channel. A job of one row keeps the row id as its job id (so a
+ * repeat is deduplicated as before); a job of several rows is `b-<first id>`.
+ */
+export function analyseJobs(
+  rows: readonly { orgId: string; id: string; channel: Channel }[],
+  requestId?: string,
+): { payload: JobPayload<'analyse'>; opts: { jobId: string; priority: number } }[] {
+  const byOrg = new Map<string, { id: string; channel: Channel }[]>();
+  for (const row of rows) {
+    const list = byOrg.get(row.orgId);
+    if (list) list.push(row);
+    else byOrg.set(row.orgId, [row]);
+  }
+  const rid = requestId ? { requestId: requestId.slice(0, 128) } : {};
+  const out: { payload: JobPayload<'analyse'>; opts: { jobId: string; priority: number } }[] = [];
+  for (const [orgId, list] of byOrg) {
+    for (let i = 0; i < list.length; i += ANALYSE_BATCH_MAX) {
+      const chunk = list.slice(i, i + ANALYSE_BATCH_MAX);
+      const [first, ...rest] = chunk as [{ id: string; channel: Channel }, ...{ id: string; channel: Channel }[]];
+      const priority = Math.min(...chunk.map((r) => analysePriority(r.channel)));
+      out.push({
+        payload: { orgId, feedbackId: first.id, ...(rest.length > 0 ? { batch: rest.map((r) => r.id) } : {}), ...rid },
+        opts: { jobId: rest.length > 0 ? `b-${first.id}` : first.id, priority },
+      });
+    }
+  }
+  return out;
 }

@@ -1,4 +1,6 @@
+import { CHUNK_SIZE } from '@closeloop/core';
 import { queryRows, schema } from '@closeloop/db';
+import { ANALYSE_BATCH_MAX } from '@closeloop/queue';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiTestApp as TestApp, type ApiTestOrg as TestOrg, withApiApp as withApp } from './helpers/app.ts';
@@ -21,6 +23,65 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+});
+
+describe('POST /v1/feedback (group commit)', () => {
+  /** Every analyse job that covers one of `ids` (a job of one row has the row id, a group job `b-<first id>`). */
+  async function analyseJobsOf(ids: string[]) {
+    const found = new Map<string, { feedbackId: string; batch?: string[] }>();
+    for (const id of ids) {
+      for (const jobId of [id, `b-${id}`]) {
+        const job = await t.queue.getJob('analyse', jobId);
+        if (job) found.set(jobId, job.payload as { feedbackId: string; batch?: string[] });
+      }
+    }
+    return [...found.values()];
+  }
+
+  it('concurrent submissions are committed together and analysed by one job per group', async () => {
+    const before = await count(org.id);
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/feedback',
+          headers: auth(),
+          payload: { channel: 'widget', text: `Concurrent note ${i}`, rating: (i % 5) + 1 },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(30).fill(202));
+    const ids = responses.map((r) => (r.json() as { id: string }).id);
+    expect(new Set(ids).size).toBe(30);
+    expect(await count(org.id)).toBe(before + 30);
+    const jobs = await analyseJobsOf(ids);
+    expect(jobs.length).toBeLessThan(30);
+    expect(jobs.flatMap((j) => [j.feedbackId, ...(j.batch ?? [])]).sort()).toEqual([...ids].sort());
+  });
+
+  it('a row the database refuses fails only its own request; its group-mates are stored', async () => {
+    await t.database.db.execute(sql`create or replace function refuse_poison() returns trigger language plpgsql as $$
+      begin if new.text = 'poison' then raise exception 'poisoned row'; end if; return new; end $$`);
+    await t.database.db.execute(sql`create trigger refuse_poison before insert on feedback
+      for each row execute function refuse_poison()`);
+    try {
+      const before = await count(org.id);
+      const texts = ['good one', 'poison', 'good two', 'good three'];
+      const responses = await Promise.all(
+        texts.map((text) =>
+          t.app.inject({ method: 'POST', url: '/v1/feedback', headers: auth(), payload: { channel: 'widget', text } }),
+        ),
+      );
+      expect(responses.map((r) => r.statusCode)).toEqual([202, 500, 202, 202]);
+      expect(responses[1]!.headers['content-type']).toContain('application/problem+json');
+      expect(await count(org.id)).toBe(before + 3);
+      const ids = [0, 2, 3].map((i) => (responses[i]!.json() as { id: string }).id);
+      const jobs = await analyseJobsOf(ids);
+      expect(jobs.flatMap((j) => [j.feedbackId, ...(j.batch ?? [])]).sort()).toEqual([...ids].sort());
+    } finally {
+      await t.database.db.execute(sql`drop trigger refuse_poison on feedback`);
+    }
+  });
 });
 
 describe('POST /v1/feedback:bulk', () => {
@@ -70,8 +131,17 @@ describe('POST /v1/feedback:bulk', () => {
     expect(res.statusCode).toBe(202);
     expect((res.json() as { accepted: number }).accepted).toBe(1200);
     expect(await count(org.id)).toBe(before + 1200);
-    const counts = await t.queue.counts('analyse');
-    expect(counts.waiting + counts.active + counts.completed + counts.delayed).toBeGreaterThanOrEqual(1200);
+    // One analyse job per 100 committed rows (chunks are multiples of 100), together covering every row.
+    const ids = (res.json() as { results: { id: string }[] }).results.map((r) => r.id);
+    expect(CHUNK_SIZE % ANALYSE_BATCH_MAX).toBe(0);
+    const covered: string[] = [];
+    for (let i = 0; i < ids.length; i += ANALYSE_BATCH_MAX) {
+      const job = await t.queue.getJob('analyse', `b-${ids[i]}`);
+      const payload = job?.payload as { orgId: string; feedbackId: string; batch: string[] };
+      expect(payload.orgId).toBe(org.id);
+      covered.push(payload.feedbackId, ...payload.batch);
+    }
+    expect(covered).toEqual(ids);
   });
 
   it('a repeat of a (source, externalId) in a later request updates the row instead of adding one', async () => {

@@ -6,14 +6,16 @@ import {
   getFeedback,
   insertContact,
   insertFeedback,
+  insertFeedbackRows,
+  type NewFeedbackRow,
   type Sealer,
   servicePointBelongs,
   uuidv7,
 } from '@closeloop/db';
-import { ConflictError, type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
+import { type Channel, ConflictError, type ContactInput, type FeedbackInput, ValidationError } from '@closeloop/domain';
 import type { Logger } from '@closeloop/logger';
-import { analysePriority, type EnqueueOptions, type JobPayload, type JobQueue } from '@closeloop/queue';
-import { createBatcher } from '../batcher.ts';
+import { analyseJobs, analysePriority, type EnqueueOptions, type JobPayload, type JobQueue } from '@closeloop/queue';
+import { createBatcher, createGroupRunner, type Settled } from '../batcher.ts';
 import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
 import { feedbackRow, writeFeedbackRows } from './rows.ts';
 
@@ -90,7 +92,98 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
     { maxSize: 200, maxWaitMs: 2 },
   );
 
+  interface Grouped {
+    row: NewFeedbackRow & { id: string; orgId: string; channel: Channel };
+    requestId?: string;
+  }
+
+  /** One multi-row INSERT for the group; if it fails, row by row, so a bad row fails only its own request. */
+  async function insertGroup(db: Db, items: Grouped[]): Promise<Settled<AcceptedFeedback>[]> {
+    const accepted = (item: Grouped): Settled<AcceptedFeedback> => ({
+      ok: true,
+      value: { id: item.row.id, status: 'received', created: true },
+    });
+    let results: Settled<AcceptedFeedback>[];
+    try {
+      await insertFeedbackRows(
+        db,
+        items.map((i) => i.row),
+      );
+      results = items.map(accepted);
+    } catch (groupError) {
+      if (items.length === 1) return [{ ok: false, error: groupError }];
+      results = [];
+      for (const item of items) {
+        try {
+          await insertFeedback(db, item.row);
+          results.push(accepted(item));
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+    }
+    // Committed: one analyse job per organisation (and per 100 rows), not one per row.
+    const committed = items.filter((_, i) => results[i]?.ok);
+    if (committed.length > 0) {
+      try {
+        await deps.queue.enqueueBulk(
+          'analyse',
+          analyseJobs(
+            committed.map((i) => i.row),
+            committed[0]?.requestId,
+          ),
+        );
+      } catch (error) {
+        deps.logger.warn(
+          { err: error, count: committed.length },
+          'enqueue failed; the sweeper will pick this feedback up',
+        );
+      }
+    }
+    return results;
+  }
+
+  function groupable(input: FeedbackInput): boolean {
+    return !input.contact && !input.externalId && input.channel !== 'complaint';
+  }
+
+  const groupRunners = new WeakMap<Db, (item: Grouped) => Promise<AcceptedFeedback>>();
+  function groupRunnerOf(db: Db) {
+    let runner = groupRunners.get(db);
+    if (!runner) {
+      // Two groups in flight: one is written while the next one gathers the requests that arrive meanwhile.
+      runner = createGroupRunner<Grouped, AcceptedFeedback>((items) => insertGroup(db, items), {
+        maxSize: 500,
+        maxInFlight: 2,
+      });
+      groupRunners.set(db, runner);
+    }
+    return runner;
+  }
+
   return {
+    /**
+     * Whether {@link storeGrouped} can take this input: a plain row, with no contact to seal, no external
+     * id to upsert on and no complaint case reference to allocate.
+     */
+    groupable,
+
+    /**
+     * The hot path of single submissions: stores a plain row (see {@link groupable}) together with the
+     * rows of concurrent requests, in one INSERT and one commit, then enqueues one analyse job for the
+     * group. Resolves once the row is committed (and the job queued, unless the queue is down: then the
+     * sweeper queues it). `db` must be the database, not a transaction.
+     */
+    async storeGrouped(db: Db, orgId: string, input: FeedbackInput, requestId?: string): Promise<AcceptedFeedback> {
+      if (!groupable(input)) throw new Error('storeGrouped takes plain rows only; use store()');
+      await checkReferences(db, orgId, input);
+      const row = feedbackRow(orgId, uuidv7(now().getTime()), input, null, now());
+      return groupRunnerOf(db)({
+        row: { ...row, orgId, channel: input.channel },
+        ...(requestId ? { requestId } : {}),
+      });
+    },
+
     /** Writes one feedback row (and its contact) in `db`, which may be a transaction. Does not enqueue. */
     async store(db: Db, orgId: string, received: FeedbackInput): Promise<AcceptedFeedback> {
       await checkReferences(db, orgId, received);

@@ -95,6 +95,36 @@ export async function insertFeedback(db: Db, row: NewFeedbackRow): Promise<void>
   await prepared.execute(params);
 }
 
+const RAW_INSERT_MANY = `insert into feedback (id, org_id, channel, text, rating, language, details, customer_group_id,
+  service_point_id, engagement_id, contact_id, source, external_id, received_at)
+  select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::jsonb[],
+    $8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::timestamptz[])`;
+
+/**
+ * Several plain rows (the columns of {@link insertFeedback}) in one statement and one commit: the group
+ * commit of concurrent single POSTs. All or none: on an error the caller retries the rows one by one.
+ */
+export async function insertFeedbackRows(db: Db, rows: readonly NewFeedbackRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length === 1) return insertFeedback(db, rows[0]!);
+  const pool = (db as { $client?: unknown }).$client;
+  const plain = rows.every((row) =>
+    Object.keys(row).every(
+      (k) => row[k as keyof NewFeedbackRow] === undefined || INSERT_COLUMNS.includes(k as InsertColumn),
+    ),
+  );
+  if (!(pool instanceof pg.Pool) || !plain) {
+    await db.insert(feedback).values([...rows]);
+    return;
+  }
+  const columns: unknown[][] = INSERT_COLUMNS.map(() => new Array(rows.length));
+  rows.forEach((row, r) => {
+    const values = rawValues(row);
+    for (let c = 0; c < values.length; c++) columns[c]![r] = values[c];
+  });
+  await pool.query({ name: 'closeloop_insert_feedback_many', text: RAW_INSERT_MANY, values: columns });
+}
+
 /**
  * Inserts, or for a repeat of the same (source, external id) updates the text and details in place.
  * Returns whether the row was created and its id (the existing one on update).

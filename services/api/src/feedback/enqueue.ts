@@ -1,9 +1,9 @@
 import type { Channel } from '@closeloop/domain';
 import type { Logger } from '@closeloop/logger';
-import { analysePriority, type JobQueue } from '@closeloop/queue';
+import { analyseJobs, type JobQueue } from '@closeloop/queue';
 
 /**
- * After a chunk commits: one round trip enqueues analysis for all its rows (job id = feedback id).
+ * After a chunk commits: one round trip enqueues analysis for all its rows, one job per 100 rows.
  * A queue outage is logged, not thrown; the sweeper re-enqueues rows still `received` (durability rule).
  */
 export async function enqueueAnalyses(
@@ -13,14 +13,13 @@ export async function enqueueAnalyses(
   requestId?: string,
 ): Promise<void> {
   if (stored.length === 0) return;
-  const rid = requestId ? { requestId: requestId.slice(0, 128) } : {};
   try {
     await deps.queue.enqueueBulk(
       'analyse',
-      stored.map((s) => ({
-        payload: { orgId, feedbackId: s.id, ...rid },
-        opts: { jobId: s.id, priority: analysePriority(s.channel as Channel) },
-      })),
+      analyseJobs(
+        stored.map((s) => ({ orgId, id: s.id, channel: s.channel as Channel })),
+        requestId,
+      ),
     );
   } catch (error) {
     deps.logger.warn({ err: error, count: stored.length }, 'bulk enqueue failed; the sweeper will pick these up');

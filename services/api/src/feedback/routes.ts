@@ -1,6 +1,6 @@
-import { emitSafely, type FeedbackService, feedbackReceivedData } from '@closeloop/core';
+import { type AcceptedFeedback, emitSafely, type FeedbackService, feedbackReceivedData } from '@closeloop/core';
 import { type FeedbackRow, findThemesByKeys, listFeedback, themesOfFeedback } from '@closeloop/db';
-import { BadRequestError, NotFoundError } from '@closeloop/domain';
+import { BadRequestError, type FeedbackInput, NotFoundError } from '@closeloop/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -61,6 +61,9 @@ export function registerFeedbackRoutes(
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { database } = deps;
+  const emitter = { db: database.db, queue: deps.queue, logger: deps.logger };
+  const emitReceived = (orgId: string, accepted: AcceptedFeedback, input: FeedbackInput) =>
+    emitSafely(emitter, orgId, 'feedback.received', [feedbackReceivedData(accepted, input)]);
 
   r.post(
     '/v1/feedback',
@@ -77,12 +80,19 @@ export function registerFeedbackRoutes(
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      const idempotencyKey = headerValue(request.headers['idempotency-key']);
+      if (!idempotencyKey && feedbackService.groupable(request.body)) {
+        // The hot path: committed together with concurrent submissions (group commit), job queued.
+        const accepted = await feedbackService.storeGrouped(database.db, principal.orgId, request.body, request.id);
+        await emitReceived(principal.orgId, accepted, request.body);
+        return reply.status(202).send(accepted);
+      }
       const result = await runIdempotent(
         database,
         {
           orgId: principal.orgId,
           principal: principal.keyId,
-          key: headerValue(request.headers['idempotency-key']),
+          key: idempotencyKey,
           hash: () => requestHash('POST', '/v1/feedback', request.body),
           // One INSERT needs no transaction; a contact, an upsert or a complaint's case reference do.
           atomic: Boolean(request.body.contact || request.body.externalId || request.body.channel === 'complaint'),
@@ -91,12 +101,7 @@ export function registerFeedbackRoutes(
       );
       if (!result.replayed) {
         await feedbackService.enqueueAnalysis(principal.orgId, result.body.id, request.body.channel, request.id);
-        if (result.body.created) {
-          const emitter = { db: database.db, queue: deps.queue, logger: deps.logger };
-          await emitSafely(emitter, principal.orgId, 'feedback.received', [
-            feedbackReceivedData(result.body, request.body),
-          ]);
-        }
+        if (result.body.created) await emitReceived(principal.orgId, result.body, request.body);
       } else {
         reply.header('idempotent-replayed', 'true');
       }

@@ -22,6 +22,10 @@ export function createFeedbackSubmitter(db: Db, feedbackService: FeedbackService
   return {
     async submit(orgId, raw) {
       const input = feedbackInputSchema.parse(raw);
+      if (feedbackService.groupable(input)) {
+        const accepted = await feedbackService.storeGrouped(db, orgId, input);
+        return { id: accepted.id, status: 'received' };
+      }
       const accepted = await feedbackService.store(db, orgId, input);
       await feedbackService.enqueueAnalysis(orgId, accepted.id, input.channel);
       return { id: accepted.id, status: 'received' };

@@ -119,39 +119,68 @@ export function createAnalyseProcessor(
 
   return async (payload: JobPayload<'analyse'>, ctx: JobContext): Promise<void> => {
     const log = deps.logger.child({ jobId: ctx.id, requestId: payload.requestId, queue: ctx.name });
-    let analysed: Analysed | null;
-    try {
-      analysed = await analyseBatch(payload);
-    } catch (error) {
-      if (ctx.attempt >= attempts) {
-        log.error({ err: error, feedbackId: payload.feedbackId, attempt: ctx.attempt }, 'analysis failed for good');
-        // Out of the sweeper's way; staff see it in the failed set and can retry it.
-        await markFeedbackFailed(db, payload.orgId, payload.feedbackId).catch(() => {});
+    const ids = [payload.feedbackId, ...(payload.batch ?? [])];
+    // Every row of the job goes through the batcher at once (one read, one write transaction).
+    const settled = await Promise.allSettled(
+      ids.map((feedbackId) => analyseBatch({ orgId: payload.orgId, feedbackId, requestId: payload.requestId })),
+    );
+    const failedIds: string[] = [];
+    let firstError: unknown;
+    const analysed: Analysed[] = [];
+    settled.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        if (result.value) analysed.push(result.value);
+      } else {
+        failedIds.push(ids[i]!);
+        firstError ??= result.reason;
       }
-      throw error;
+    });
+    if (analysed.length > 0) await followUp(analysed, log);
+    if (failedIds.length === 0) return;
+    if (ctx.attempt >= attempts) {
+      log.error({ err: firstError, feedbackIds: failedIds, attempt: ctx.attempt }, 'analysis failed for good');
+      // Out of the sweeper's way; staff see it in the failed set and can retry it.
+      for (const id of failedIds) await markFeedbackFailed(db, payload.orgId, id).catch(() => {});
     }
-    if (!analysed) return;
-    const { row, store } = analysed;
-    deps.metrics.feedbackAnalysed.inc();
-    // Follow-ups come after the analysis is saved; a failed enqueue must not fail the analysis.
-    if (await hasOpenActions(row.orgId).catch(() => true)) {
-      await deps.queue
-        .enqueue('suggest', { orgId: row.orgId, feedbackId: row.id }, { jobId: `suggest-f-${row.id}` })
-        .catch((err: unknown) => log.warn({ err, feedbackId: row.id }, 'suggest enqueue failed'));
-    }
-    await emitSafely({ db, queue: deps.queue, logger: log }, row.orgId, 'feedback.analysed', [
-      feedbackAnalysedData({
-        id: row.id,
-        channel: row.channel,
-        language: store.language,
-        redactedText: store.redactedText,
-        sentiment: { score: store.sentimentScore, class: store.sentimentClass },
-        needsTriage: store.needsTriage,
-        themes: analysed.themeKeys,
-      }),
-    ]);
-    log.debug({ feedbackId: row.id, themes: store.themes.length, attempt: ctx.attempt }, 'feedback analysed');
+    // A retry runs the whole job again; rows already analysed are analysed again to the same result.
+    throw firstError;
   };
+
+  /** After the analyses are saved: metrics, link suggestions, `feedback.analysed` webhooks; never throws. */
+  async function followUp(analysed: Analysed[], log: WorkerDeps['logger']): Promise<void> {
+    deps.metrics.feedbackAnalysed.inc(analysed.length);
+    const orgId = analysed[0]!.row.orgId;
+    if (await hasOpenActions(orgId).catch(() => true)) {
+      await deps.queue
+        .enqueueBulk(
+          'suggest',
+          analysed.map(({ row }) => ({
+            payload: { orgId: row.orgId, feedbackId: row.id },
+            opts: { jobId: `suggest-f-${row.id}` },
+          })),
+        )
+        .catch((err: unknown) => log.warn({ err, count: analysed.length }, 'suggest enqueue failed'));
+    }
+    await emitSafely(
+      { db, queue: deps.queue, logger: log },
+      orgId,
+      'feedback.analysed',
+      analysed.map(({ row, store, themeKeys }) =>
+        feedbackAnalysedData({
+          id: row.id,
+          channel: row.channel,
+          language: store.language,
+          redactedText: store.redactedText,
+          sentiment: { score: store.sentimentScore, class: store.sentimentClass },
+          needsTriage: store.needsTriage,
+          themes: themeKeys,
+        }),
+      ),
+    );
+    for (const { row, store } of analysed) {
+      log.debug({ feedbackId: row.id, themes: store.themes.length }, 'feedback analysed');
+    }
+  }
 }
 
 /** The database's own message (drizzle wraps it as `cause`), which is what an operator needs in the failed set. */
