@@ -1,4 +1,15 @@
 import {
+  checkEmbeddings,
+  DEFAULT_EMBEDDING_FEATURES,
+  denseFeatures,
+  denseLength,
+  type EmbeddingFeatureConfig,
+  type EmbeddingRef,
+  embeddingRef,
+  embeddingRows,
+  type WordEmbeddings,
+} from './embeddings.ts';
+import {
   collectHashes,
   DEFAULT_FEATURES,
   extractFeatures,
@@ -59,6 +70,11 @@ export interface LinearModel {
   catchAll?: number;
   nTrain: number;
   labelCounts: number[];
+  /**
+   * dense word-embedding features (`features.embedding`): the table they need and their weights (Float32,
+   * base64, label-major, real weights); absent in models without embeddings
+   */
+  embedding?: { table: EmbeddingRef; weights: string };
 }
 
 export type ThemeModel = LinearModel;
@@ -98,6 +114,11 @@ export interface TrainOptions {
    * all rows: calibration and thresholds then belong to the models they were measured on; default true
    */
   committee?: boolean;
+  /**
+   * a word-embedding table: its dense document features are added to the sparse ones (configured by
+   * `features.embedding`, default DEFAULT_EMBEDDING_FEATURES) and the model records which table it needs
+   */
+  embeddings?: WordEmbeddings | null;
   /** explicit ensemble members (each overrides the base options) */
   members?: Partial<Pick<TrainOptions, 'C' | 'balancePower' | 'nbScale' | 'nbAlpha'>>[];
 }
@@ -119,6 +140,11 @@ interface Compiled {
   /** per-column counts while scoring one text (always left zeroed) and the columns touched */
   counts: Float32Array;
   touched: Int32Array;
+  /** dense weights (label-major) and scratch space for one text's dense features */
+  denseWeights: Float32Array | null;
+  dense: Float64Array;
+  /** the embedding table last checked against the model's reference */
+  checkedTable: WordEmbeddings | null;
 }
 
 const compiledCache = new WeakMap<LinearModel, Compiled>();
@@ -156,6 +182,13 @@ function compile(model: LinearModel): Compiled {
     vocabHashes,
     counts: new Float32Array(vocabHashes.length),
     touched: new Int32Array(1024),
+    denseWeights: model.embedding ? fromBase64(model.embedding.weights, Float32Array) : null,
+    dense: new Float64Array(
+      model.features.embedding && model.embedding
+        ? denseLength(model.features.embedding, model.embedding.table.dims)
+        : 0,
+    ),
+    checkedTable: null,
   };
   compiledCache.set(model, compiled);
   return compiled;
@@ -191,7 +224,12 @@ interface PreparedData {
   vocabHashes: Uint32Array;
 }
 
-function prepare(docs: HashedDoc[], minDf: number, charWeight: number): PreparedData {
+function prepare(
+  docs: HashedDoc[],
+  minDf: number,
+  charWeight: number,
+  dense: { cfg: EmbeddingFeatureConfig; table: WordEmbeddings } | null,
+): PreparedData {
   const df = new Map<number, number>();
   for (const d of docs) for (const h of d.hashes) df.set(h, (df.get(h) ?? 0) + 1);
   const kept: number[] = [];
@@ -204,6 +242,25 @@ function prepare(docs: HashedDoc[], minDf: number, charWeight: number): Prepared
   for (let c = 0; c < kept.length; c++) idf[c] = Math.log((n + 1) / (df.get(kept[c]!)! + 1)) + 1;
   const index = new HashIndex(vocabHashes);
   const rows = docs.map((d) => tfidfRow(d.hashes, d.counts, index, idf, charWeight));
+  if (dense) {
+    // the dense block takes the columns after the sparse vocabulary
+    const D = denseLength(dense.cfg, dense.table.dims);
+    const x = new Float64Array(D);
+    const lookup = embeddingRows(dense.table);
+    docs.forEach((d, i) => {
+      denseFeatures(d.tokens, dense.cfg, dense.table, lookup, x);
+      const row = rows[i]!;
+      const idx = new Int32Array(row.idx.length + D);
+      const val = new Float32Array(row.val.length + D);
+      idx.set(row.idx);
+      val.set(row.val);
+      for (let k = 0; k < D; k++) {
+        idx[row.idx.length + k] = kept.length + k;
+        val[row.val.length + k] = x[k]!;
+      }
+      rows[i] = { idx, val };
+    });
+  }
   return { docs, rows, index, idf, vocabHashes };
 }
 
@@ -217,7 +274,7 @@ type FitOptions = Required<
 >;
 
 /** Log-count ratio r = log((α + f⁺)/|α + f⁺|₁) − log((α + f⁻)/|α + f⁻|₁) over binarised features. */
-function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number): Float64Array {
+function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number, sparseDim: number): Float64Array {
   const p = new Float64Array(dim).fill(alpha);
   const q = new Float64Array(dim).fill(alpha);
   for (let i = 0; i < rows.length; i++) {
@@ -232,10 +289,19 @@ function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number):
   }
   const r = new Float64Array(dim);
   for (let c = 0; c < dim; c++) r[c] = Math.log(p[c]! / sp) - Math.log(q[c]! / sq);
+  // dense columns are present in every row: no count ratio, they enter unscaled
+  r.fill(1, sparseDim);
   return r;
 }
 
-function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOptions, prune = true): FitResult {
+function fitAll(
+  rows: SparseRow[],
+  Y: Uint8Array[],
+  dim: number,
+  sparseDim: number,
+  opts: FitOptions,
+  prune = true,
+): FitResult {
   const w: Float64Array[] = [];
   const bias: number[] = [];
   Y.forEach((y, l) => {
@@ -249,20 +315,21 @@ function fitAll(rows: SparseRow[], Y: Uint8Array[], dim: number, opts: FitOption
       maxEpochs: opts.maxEpochs,
       tolerance: 0.1,
       seed: opts.seed + l,
-      featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha) : undefined,
+      featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha, sparseDim) : undefined,
     });
-    if (prune) pruneWeights(fit.w, opts.pruneBelow);
+    if (prune) pruneWeights(fit.w, opts.pruneBelow, sparseDim);
     w.push(fit.w);
     bias.push(fit.bias);
   });
   return { w, bias };
 }
 
-function pruneWeights(w: Float64Array, below: number): void {
+/** Zeroes sparse weights below `below` × the largest one (the dense block, from `sparseDim` on, is kept whole). */
+function pruneWeights(w: Float64Array, below: number, sparseDim: number): void {
   let max = 0;
-  for (let c = 0; c < w.length; c++) max = Math.max(max, Math.abs(w[c]!));
+  for (let c = 0; c < sparseDim; c++) max = Math.max(max, Math.abs(w[c]!));
   const cut = max * below;
-  for (let c = 0; c < w.length; c++) if (Math.abs(w[c]!) < cut) w[c] = 0;
+  for (let c = 0; c < sparseDim; c++) if (Math.abs(w[c]!) < cut) w[c] = 0;
 }
 
 /** The best F1 over all cut points of a score. */
@@ -321,9 +388,15 @@ export function trainLinearModel(
     nbAlpha: opts.nbAlpha ?? 2,
     pruneBelow: opts.pruneBelow ?? 0.02,
   };
+  const table = opts.embeddings ?? null;
+  if (table && !features.embedding) features.embedding = { ...DEFAULT_EMBEDDING_FEATURES };
+  if (!table && features.embedding) throw new Error('features.embedding needs an embeddings table (opts.embeddings)');
+  const denseCfg = table && features.embedding ? { cfg: features.embedding, table } : null;
+  const D = denseCfg ? denseLength(denseCfg.cfg, denseCfg.table.dims) : 0;
   const docs = examples.map((e) => extractFeatures(e.text, e.question, features));
-  const data = prepare(docs, opts.minDf ?? (n < 200 ? 1 : 2), features.charWeight);
-  const dim = data.vocabHashes.length;
+  const data = prepare(docs, opts.minDf ?? (n < 200 ? 1 : 2), features.charWeight, D > 0 ? denseCfg : null);
+  const sparseDim = data.vocabHashes.length;
+  const dim = sparseDim + D;
 
   const atLeastOne = n > 0 && examples.every((e) => e.labels.length > 0);
   const members = memberOptions(fitOpts, opts.ensemble ?? true, opts.members);
@@ -357,7 +430,7 @@ export function trainLinearModel(
       const trainRows = trainIdx.map((i) => data.rows[i]!);
       const trainY = Y.map((y) => Uint8Array.from(trainIdx, (i) => y[i]!));
       members.forEach((member, m) => {
-        const fit = fitAll(trainRows, trainY, dim, member, !committee);
+        const fit = fitAll(trainRows, trainY, dim, sparseDim, member, !committee);
         for (let l = 0; l < L; l++) {
           for (const i of testIdx) oof[m]![l]![i] = decision(data.rows[i]!, fit.w[l]!, fit.bias[l]!);
         }
@@ -418,12 +491,14 @@ export function trainLinearModel(
     }
   }
   let fit: FitResult;
-  if (M === 1 && !committee) fit = fitAll(data.rows, Y, dim, fitOpts);
+  if (M === 1 && !committee) fit = fitAll(data.rows, Y, dim, sparseDim, fitOpts);
   else if (M === 1) {
     fit = committeeFits[0]!;
-    for (const w of fit.w) pruneWeights(w, fitOpts.pruneBelow);
+    for (const w of fit.w) pruneWeights(w, fitOpts.pruneBelow, sparseDim);
   } else {
-    const fits = committee ? committeeFits : members.map((member) => fitAll(data.rows, Y, dim, member, false));
+    const fits = committee
+      ? committeeFits
+      : members.map((member) => fitAll(data.rows, Y, dim, sparseDim, member, false));
     fit = { w: [], bias: [] };
     for (let l = 0; l < L; l++) {
       const w = new Float64Array(dim);
@@ -435,7 +510,7 @@ export function trainLinearModel(
         for (let c = 0; c < dim; c++) w[c] = w[c]! - a * A * wm[c]!;
         bias -= a * (A * fits[m]!.bias[l]! + B);
       }
-      pruneWeights(w, fitOpts.pruneBelow);
+      pruneWeights(w, fitOpts.pruneBelow, sparseDim);
       fit.w.push(w);
       fit.bias.push(bias);
     }
@@ -443,13 +518,13 @@ export function trainLinearModel(
   }
   const weightScale = fit.w.map((w) => {
     let max = 0;
-    for (let c = 0; c < dim; c++) max = Math.max(max, Math.abs(w[c]!));
+    for (let c = 0; c < sparseDim; c++) max = Math.max(max, Math.abs(w[c]!));
     return max > 0 ? max / 32767 : 1;
   });
-  const colStart = new Int32Array(dim + 1);
+  const colStart = new Int32Array(sparseDim + 1);
   const labelsOut: number[] = [];
   const valuesOut: number[] = [];
-  for (let c = 0; c < dim; c++) {
+  for (let c = 0; c < sparseDim; c++) {
     colStart[c] = valuesOut.length;
     for (let l = 0; l < L; l++) {
       const v = Math.round(fit.w[l]![c]! / weightScale[l]!);
@@ -458,7 +533,9 @@ export function trainLinearModel(
       valuesOut.push(v);
     }
   }
-  colStart[dim] = valuesOut.length;
+  colStart[sparseDim] = valuesOut.length;
+  const denseWeights = new Float32Array(L * D);
+  for (let l = 0; l < L; l++) for (let k = 0; k < D; k++) denseWeights[l * D + k] = fit.w[l]![sparseDim + k]!;
   const model: LinearModel = {
     kind: 'closeloop.linear-ovr',
     formatVersion: 1,
@@ -479,6 +556,7 @@ export function trainLinearModel(
     ...(catchAll >= 0 ? { catchAll } : {}),
     nTrain: n,
     labelCounts: Y.map((y) => y.reduce((a, b) => a + b, 0)),
+    ...(denseCfg ? { embedding: { table: embeddingRef(denseCfg.table), weights: toBase64(denseWeights) } } : {}),
   };
   return { model, oofProbs };
 }
@@ -487,16 +565,27 @@ export function trainLinearModel(
 const SUBLINEAR_TF = Float64Array.from({ length: 32 }, (_, n) => (n === 0 ? 0 : 1 + Math.log(n)));
 
 /** Calibrated probability per label for one text. */
-export function scoreLinear(model: LinearModel, text: string, question?: string | null): Float64Array {
-  return scoreTokens(model, tokenise(text), question);
+export function scoreLinear(
+  model: LinearModel,
+  text: string,
+  question?: string | null,
+  embeddings?: WordEmbeddings | null,
+): Float64Array {
+  return scoreTokens(model, tokenise(text), question, embeddings);
 }
 
 /**
  * Calibrated probability per label for an already tokenised text. Hashes go straight to columns through a
  * dense scratch array (no sorting), which is what makes per-item scoring cheap.
  */
-export function scoreTokens(model: LinearModel, tokens: Token[], question?: string | null): Float64Array {
+export function scoreTokens(
+  model: LinearModel,
+  tokens: Token[],
+  question?: string | null,
+  embeddings?: WordEmbeddings | null,
+): Float64Array {
   const c = compile(model);
+  const table = model.embedding ? embeddingsFor(model, c, embeddings) : null;
   const { hashes, length } = collectHashes(tokens, question, model.features);
   const counts = c.counts;
   if (c.touched.length < length) c.touched = new Int32Array(length * 2);
@@ -535,8 +624,33 @@ export function scoreTokens(model: LinearModel, tokens: Token[], question?: stri
       margins[l] = margins[l]! + weights[e]! * v;
     }
   }
+  if (table && c.denseWeights && c.dense.length > 0 && model.features.embedding) {
+    const x = c.dense;
+    const D = x.length;
+    denseFeatures(tokens, model.features.embedding, table, embeddingRows(table), x);
+    const dw = c.denseWeights;
+    for (let l = 0; l < L; l++) {
+      let s = 0;
+      const base = l * D;
+      for (let k = 0; k < D; k++) s += dw[base + k]! * x[k]!;
+      margins[l] = margins[l]! + s;
+    }
+  }
   for (let l = 0; l < L; l++) margins[l] = platt(margins[l]!, model.calibration[l]!);
   return margins;
+}
+
+/** The table a model with embedding features needs, checked once per table (a mismatch throws). */
+function embeddingsFor(model: LinearModel, c: Compiled, given: WordEmbeddings | null | undefined): WordEmbeddings {
+  if (given && c.checkedTable === given) return given;
+  const table = checkEmbeddings(model.embedding!.table, given);
+  c.checkedTable = table;
+  return table;
+}
+
+/** True when the model was trained with word-embedding features and needs the table to predict. */
+export function needsEmbeddings(model: LinearModel): EmbeddingRef | null {
+  return model.embedding?.table ?? null;
 }
 
 /** Labels whose probability passes the label's threshold (the best one if none does and the model learnt that every item has a label). */
@@ -569,8 +683,9 @@ export function predictThemes(
   model: ThemeModel,
   text: string,
   question?: string | null,
+  embeddings?: WordEmbeddings | null,
 ): { scores: Record<string, number>; predicted: string[] } {
-  const probs = scoreLinear(model, text, question);
+  const probs = scoreLinear(model, text, question, embeddings);
   const scores: Record<string, number> = {};
   model.labels.forEach((l, i) => {
     scores[l] = probs[i]!;
@@ -613,6 +728,10 @@ export function isLinearModel(value: unknown): value is LinearModel {
     typeof m.weightLabels === 'string' &&
     typeof m.colStart === 'string' &&
     Array.isArray(m.thresholds) &&
-    m.thresholds.length === m.labels.length
+    m.thresholds.length === m.labels.length &&
+    (m.embedding === undefined ||
+      (typeof m.embedding.weights === 'string' &&
+        typeof m.embedding.table?.hash === 'string' &&
+        typeof m.embedding.table.dims === 'number'))
   );
 }

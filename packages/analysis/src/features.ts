@@ -1,3 +1,4 @@
+import type { EmbeddingFeatureConfig } from './embeddings.ts';
 import { lexiconValence, normaliseValence } from './lexicon.ts';
 import { type Token, tokenise } from './tokenise.ts';
 
@@ -12,6 +13,8 @@ export interface FeatureConfig {
   charWeight: number;
   /** sentiment-lexicon score buckets as features (crossed with the question polarity) */
   lexicon?: boolean;
+  /** dense features from a word-embedding table (the model then needs that table to predict) */
+  embedding?: EmbeddingFeatureConfig;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {

@@ -4,6 +4,7 @@ export {
   explainLabel,
   isLinearModel,
   type LinearModel,
+  needsEmbeddings,
   predictThemes,
   scoreLinear,
   scoreTokens,
@@ -13,6 +14,18 @@ export {
   trainLinearModel,
   trainThemeModel,
 } from './classifier.ts';
+export {
+  checkEmbeddings,
+  DEFAULT_EMBEDDING_FEATURES,
+  type EmbeddingFeatureConfig,
+  EmbeddingMismatchError,
+  type EmbeddingRef,
+  embeddingRef,
+  embeddingRows,
+  embeddingsFromVectors,
+  quantiseRow,
+  type WordEmbeddings,
+} from './embeddings.ts';
 export { detectEmergingTopics, type EmergingOptions, type EmergingTopic } from './emerging.ts';
 export {
   type ClassificationReport,

@@ -1,4 +1,5 @@
-import { decideLabels, explainLabel, scoreTokens, type ThemeModel } from './classifier.ts';
+import { decideLabels, explainLabel, needsEmbeddings, scoreTokens, type ThemeModel } from './classifier.ts';
+import { checkEmbeddings, type WordEmbeddings } from './embeddings.ts';
 import { detectLanguage } from './language.ts';
 import { normalise } from './normalise.ts';
 import { detectPii, type PiiSpan, redactPii } from './pii.ts';
@@ -43,6 +44,8 @@ export interface AnalyserOptions {
   taxonomy: ThemeDef[];
   themeModel?: ThemeModel | null;
   sentimentModel?: SentimentModel | null;
+  /** the word-embedding table the models were trained with, when they use one (checked here, at creation) */
+  embeddings?: WordEmbeddings | null;
   /** best theme confidence below this sends the item to triage; default 0.5 */
   triageThreshold?: number;
   /** characters analysed per item; default 20,000 */
@@ -77,6 +80,12 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
   const byKey = new Map(taxonomy.map((t) => [t.key, t]));
   const byName = new Map(taxonomy.map((t) => [t.name, t]));
   const themeModel = opts.themeModel ?? null;
+  const embeddings = opts.embeddings ?? null;
+  // a model trained with embeddings refuses a missing or different table now, not on every item
+  for (const model of [themeModel, opts.sentimentModel?.model]) {
+    const ref = model ? needsEmbeddings(model) : null;
+    if (ref) checkEmbeddings(ref, embeddings);
+  }
   const triageThreshold = opts.triageThreshold ?? 0.5;
   const maxChars = opts.maxChars ?? 20_000;
   const vetoBelow = opts.modelVetoBelow ?? 0.05;
@@ -91,7 +100,7 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
     const hits = new Map<string, ThemeHit>();
     let probs: Float64Array | null = null;
     if (themeModel) {
-      probs = scoreTokens(themeModel, tokens, question);
+      probs = scoreTokens(themeModel, tokens, question, embeddings);
       for (const label of decideLabels(themeModel, probs)) {
         const l = themeModel.labels.indexOf(label);
         const theme = labelTheme[l];
@@ -168,7 +177,7 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
       result.redacted = redactPii(text, result.pii);
       const question = typeof input?.question === 'string' ? input.question : null;
       const tokens = tokenise(text);
-      result.sentiment = analyseSentiment(tokens, opts.sentimentModel, question);
+      result.sentiment = analyseSentiment(tokens, opts.sentimentModel, question, embeddings);
       result.themes = themesOf(tokens, question);
       const best = result.themes[0]?.confidence ?? 0;
       result.needsTriage = result.themes.length === 0 || best < triageThreshold;

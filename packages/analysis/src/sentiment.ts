@@ -1,4 +1,5 @@
 import { type LinearModel, scoreTokens, type TrainOptions, trainLinearModel } from './classifier.ts';
+import type { WordEmbeddings } from './embeddings.ts';
 import { lexiconValence, normaliseValence } from './lexicon.ts';
 import { type Token, tokenise } from './tokenise.ts';
 
@@ -128,9 +129,10 @@ export function predictSentiment(
   model: SentimentModel,
   text: string | Token[],
   question?: string | null,
+  embeddings?: WordEmbeddings | null,
 ): Sentiment & { probabilities: Record<string, number> } {
   const tokens = typeof text === 'string' ? tokenise(text) : text;
-  const probs = scoreTokens(model.model, tokens, question);
+  const probs = scoreTokens(model.model, tokens, question, embeddings);
   const best = argmaxWeighted(probs, model.classWeights);
   let total = 0;
   let expected = 0;
@@ -153,9 +155,10 @@ export function analyseSentiment(
   text: string | Token[],
   model?: SentimentModel | null,
   question?: string | null,
+  embeddings?: WordEmbeddings | null,
 ): Sentiment {
   if (!model) return lexiconSentiment(text);
-  const { score, class: cls } = predictSentiment(model, text, question);
+  const { score, class: cls } = predictSentiment(model, text, question, embeddings);
   return { score, class: cls };
 }
 

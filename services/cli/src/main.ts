@@ -26,6 +26,7 @@ const USAGE = `closeloop <command>
   create-admin --org SLUG --email E [--name N] [--role admin|manager|staff|viewer]
   import FILE --org SLUG [--profile NAME] [--dry-run] [--json]   import a CSV/XLSX export
   eval themes|sentiment|pii …               evaluate the analysis engine (see README)
+  prepare-embeddings                        build the word-embedding cache (run by npm install)
   analyse [--org SLUG]                      JSONL {"id","text"} on stdin → analysis JSONL on stdout
   bench [ingest|analysis|pipeline]          benchmarks (see README)
   jobs list|failed|show|retry|discard       inspect queues and failed jobs (service mode; jobs help)
@@ -126,6 +127,12 @@ export async function main(argv: string[]): Promise<number> {
         // Run by postinstall: a migrated PGlite template makes the first embedded start fast.
         const { buildEmbeddedTemplate } = await import('@closeloop/db');
         process.stdout.write(`closeloop: embedded database template ready (${await buildEmbeddedTemplate()})\n`);
+        return 0;
+      }
+      case 'prepare-embeddings': {
+        // Run by postinstall: the word-embedding table as a compact int8 file (see packages/embeddings).
+        const { buildEmbeddingsCache } = await import('@closeloop/embeddings');
+        process.stdout.write(`closeloop: word embeddings ready (${await buildEmbeddingsCache()})\n`);
         return 0;
       }
       case 'migrate':

