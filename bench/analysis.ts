@@ -13,6 +13,7 @@ import {
   trainSentimentModel,
   trainThemeModel,
 } from '@closeloop/analysis';
+import { sharedWordEmbeddings } from '@closeloop/embeddings';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataFile = path.resolve(repoRoot, '../shared/data/themes/train.jsonl');
@@ -60,7 +61,13 @@ export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
     return { text: r.text, labels: r.themes, question: r.question };
   });
   let t0 = performance.now();
-  const themeModel = trainThemeModel(training);
+  const embeddings = await sharedWordEmbeddings();
+  const embeddingsLoadSeconds = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const plainThemeModel = trainThemeModel(training);
+  const plainTrainSeconds = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const themeModel = trainThemeModel(training, { embeddings });
   const themeTrainSeconds = (performance.now() - t0) / 1000;
   const sentimentTraining: SentimentExample[] = rows
     .filter((r) => r.sentiment !== null)
@@ -72,11 +79,13 @@ export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
   const items = texts300(rows, 2000);
   const avgLen = items.reduce((a, t) => a + t.length, 0) / items.length;
   const baseline = rate(items, (t) => tokenise(normalise(t)));
-  const withThemeModel = createAnalyser({ taxonomy: defaultTaxonomy, themeModel });
-  const full = createAnalyser({ taxonomy: defaultTaxonomy, themeModel, sentimentModel });
+  const withThemeModel = createAnalyser({ taxonomy: defaultTaxonomy, themeModel, embeddings });
+  const full = createAnalyser({ taxonomy: defaultTaxonomy, themeModel, sentimentModel, embeddings });
+  const plainFull = createAnalyser({ taxonomy: defaultTaxonomy, themeModel: plainThemeModel, sentimentModel });
   const rulesOnly = createAnalyser({ taxonomy: defaultTaxonomy });
   const pipelineThemes = rate(items, (t) => withThemeModel.analyse({ text: t }));
   const pipelineFull = rate(items, (t) => full.analyse({ text: t }));
+  const pipelinePlain = rate(items, (t) => plainFull.analyse({ text: t }));
   const pipelineRules = rate(items, (t) => rulesOnly.analyse({ text: t }));
   const fmt = (x: number) => Math.round(x).toLocaleString('en-GB');
   out.write(
@@ -86,7 +95,10 @@ export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
       `  pipeline, rules only                    ${fmt(pipelineRules).padStart(9)} items/s  (${(pipelineRules / baseline).toFixed(3)} × baseline)`,
       `  pipeline + theme model (${themeModel.labels.length} labels)      ${fmt(pipelineThemes).padStart(9)} items/s  (${(pipelineThemes / baseline).toFixed(3)} × baseline)`,
       `  pipeline + theme and sentiment models   ${fmt(pipelineFull).padStart(9)} items/s  (${(pipelineFull / baseline).toFixed(3)} × baseline; target ≥ 5,000)`,
+      `  … theme model without embeddings        ${fmt(pipelinePlain).padStart(9)} items/s  (${(pipelineFull / pipelinePlain).toFixed(3)} ratio with / without)`,
+      `  word embeddings load (cached table)     ${embeddingsLoadSeconds.toFixed(2).padStart(9)} s`,
       `  training, theme model, 5,000 items      ${themeTrainSeconds.toFixed(1).padStart(9)} s        (target ≤ 30 s)`,
+      `  … without embeddings                    ${plainTrainSeconds.toFixed(1).padStart(9)} s`,
       `  training, sentiment model, ${sentimentTraining.length} items   ${sentimentTrainSeconds.toFixed(1).padStart(9)} s`,
       `  theme model JSON size                   ${(JSON.stringify(themeModel).length / 1e6).toFixed(1).padStart(9)} MB`,
       '',

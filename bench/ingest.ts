@@ -104,7 +104,11 @@ async function single(target: Target, apiKey: string, seconds: number): Promise<
   };
 }
 
-async function bulk(url: string, apiKey: string): Promise<{ itemsPerSec: number; requests: number; non2xx: number }> {
+async function bulk(
+  url: string,
+  apiKey: string,
+  server: Started,
+): Promise<{ itemsPerSec: number; requests: number; non2xx: number; cpuPerItem: CpuSample }> {
   const items = Array.from({ length: BULK.batch }, (_, i) => JSON.parse(widgetBody(i)) as unknown);
   const body = JSON.stringify({ items });
   const probe = await fetch(`${url}/v1/feedback:bulk`, {
@@ -116,6 +120,7 @@ async function bulk(url: string, apiKey: string): Promise<{ itemsPerSec: number;
   if (probe.status !== 202 || answer.accepted !== BULK.batch) {
     throw new Error(`POST /v1/feedback:bulk answered ${probe.status}: ${JSON.stringify(answer).slice(0, 300)}`);
   }
+  const before = cpuSnapshot(server);
   const result = await autocannon({
     url: `${url}/v1/feedback:bulk`,
     method: 'POST',
@@ -126,7 +131,15 @@ async function bulk(url: string, apiKey: string): Promise<{ itemsPerSec: number;
     body,
   });
   const ok = result.requests.total - result.non2xx;
-  return { itemsPerSec: (ok * BULK.batch) / (result.duration || BULK.seconds), requests: ok, non2xx: result.non2xx };
+  const spent = cpuSpent(before, cpuSnapshot(server));
+  const cpuPerItem: CpuSample = {};
+  for (const [k, v] of Object.entries(spent)) cpuPerItem[k] = (v * 1e6) / Math.max(1, ok * BULK.batch);
+  return {
+    itemsPerSec: (ok * BULK.batch) / (result.duration || BULK.seconds),
+    requests: ok,
+    non2xx: result.non2xx,
+    cpuPerItem,
+  };
 }
 
 /** COPY of the same rows into the same table, in the same batch size and with as many connections as bulk used. */
@@ -186,6 +199,11 @@ const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : 'n/a';
+
+const cpuLine = (sample: CpuSample) =>
+  Object.entries(sample)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ');
 
 /** `INGEST_BENCH_PARTS=single,bulk,import` (default all) runs a subset, e.g. while profiling one path. */
 function parts(): Set<string> {
@@ -287,12 +305,7 @@ export async function benchIngest(out: Out): Promise<void> {
           out,
           `   ${r.name.padEnd(9)} ${fmt(r.reqPerSec).padStart(7)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  non-2xx ${r.non2xx}  errors ${r.errors}`,
         );
-        line(
-          out,
-          `             CPU µs/request: ${Object.entries(r.cpuPerRequest)
-            .map(([k, v]) => `${k} ${fmt(v)}`)
-            .join(', ')}`,
-        );
+        line(out, `             CPU µs/request: ${cpuLine(r.cpuPerRequest)}`);
       }
       await children.stop(baseline);
       const mean = (name: string, pick: (r: SingleRun) => number) => {
@@ -322,11 +335,12 @@ export async function benchIngest(out: Out): Promise<void> {
         out,
         `-- bulk POST /v1/feedback:bulk: ${fmt(BULK.batch)}-item batches, ${BULK.connections} connections, ${BULK.seconds} s`,
       );
-      const bulkResult = await bulk(apiUrl, apiKey);
+      const bulkResult = await bulk(apiUrl, apiKey, api);
       line(
         out,
         `   closeloop bulk ${fmt(bulkResult.itemsPerSec).padStart(8)} items/s  (${bulkResult.requests} batches, non-2xx ${bulkResult.non2xx})`,
       );
+      line(out, `             CPU µs/item: ${cpuLine(bulkResult.cpuPerItem)}`);
       const copyRate = await copyReference(
         benchUrl.toString(),
         org.id,

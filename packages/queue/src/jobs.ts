@@ -27,7 +27,7 @@ const orgScoped = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ orgId:
 const minute = 60_000;
 
 /** Most rows one analyse job carries. */
-export const ANALYSE_BATCH_MAX = 100;
+export const ANALYSE_BATCH_MAX = 250;
 
 /** The one typed job map: queue name → payload schema and policy. */
 export const jobs = {

@@ -1,7 +1,7 @@
 import { CHUNK_SIZE } from '@closeloop/core';
 import { queryRows, schema } from '@closeloop/db';
 import { ANALYSE_BATCH_MAX } from '@closeloop/queue';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiTestApp as TestApp, type ApiTestOrg as TestOrg, withApiApp as withApp } from './helpers/app.ts';
 
@@ -131,7 +131,7 @@ describe('POST /v1/feedback:bulk', () => {
     expect(res.statusCode).toBe(202);
     expect((res.json() as { accepted: number }).accepted).toBe(1200);
     expect(await count(org.id)).toBe(before + 1200);
-    // One analyse job per 100 committed rows (chunks are multiples of 100), together covering every row.
+    // One analyse job per ANALYSE_BATCH_MAX committed rows (chunks are multiples of it), together covering every row.
     const ids = (res.json() as { results: { id: string }[] }).results.map((r) => r.id);
     expect(CHUNK_SIZE % ANALYSE_BATCH_MAX).toBe(0);
     const covered: string[] = [];
@@ -142,6 +142,36 @@ describe('POST /v1/feedback:bulk', () => {
       covered.push(payload.feedbackId, ...payload.batch);
     }
     expect(covered).toEqual(ids);
+  });
+
+  it('plain items (written with COPY) keep quotes, commas, newlines, backslashes and any script exactly', async () => {
+    const tricky = [
+      'He said "no", then left',
+      'line one\nline two\r\nline three',
+      'tab\there, back\\slash \\N and \\.',
+      'Croeso i Gymru — ŵ ŷ ☃ 👍🏽',
+      ',"",',
+    ];
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      channel: 'survey',
+      text: tricky[i % tricky.length],
+      rating: (i % 5) + 1,
+      language: i % 2 ? 'cy' : 'en',
+      details: { kind: 'survey', questionText: `Q "${i}", ok?`, answer: tricky[(i + 1) % tricky.length] },
+    }));
+    const res = await t.app.inject({ method: 'POST', url: '/v1/feedback:bulk', headers: auth(), payload: { items } });
+    expect(res.statusCode).toBe(202);
+    const ids = (res.json() as { results: { id: string }[] }).results.map((r) => r.id);
+    const rows = await t.database.db.select().from(schema.feedback).where(inArray(schema.feedback.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    ids.forEach((id, i) => {
+      const row = byId.get(id)!;
+      expect(row.text).toBe(items[i]!.text);
+      expect(row.rating).toBe(items[i]!.rating);
+      expect(row.language).toBe(items[i]!.language);
+      expect(row.details).toMatchObject(items[i]!.details);
+      expect(row.status).toBe('received');
+    });
   });
 
   it('a repeat of a (source, externalId) in a later request updates the row instead of adding one', async () => {

@@ -1,11 +1,14 @@
 import {
   type Analyser,
   createAnalyser,
+  needsEmbeddings,
   type SentimentModel,
   type ThemeDef,
   type ThemeModel,
+  type WordEmbeddings,
 } from '@closeloop/analysis';
 import { type Db, findOrganisationById, listThemes, queryRows } from '@closeloop/db';
+import { sharedWordEmbeddings } from '@closeloop/embeddings';
 import { sql } from 'drizzle-orm';
 
 export interface OrgAnalysisConfig {
@@ -15,10 +18,19 @@ export interface OrgAnalysisConfig {
   themeModelVersion: number;
   themeIdByKey: Map<string, string>;
   triageThreshold: number | undefined;
+  /** the word-embedding table, when one of the models was trained with it */
+  embeddings: WordEmbeddings | null;
 }
 
-/** An organisation's taxonomy (with its staff-edited rules), active models and triage threshold. */
-export async function loadOrgAnalysisConfig(db: Db, orgId: string): Promise<OrgAnalysisConfig> {
+/**
+ * An organisation's taxonomy (with its staff-edited rules), active models, triage threshold, and the
+ * word-embedding table when a model needs it.
+ */
+export async function loadOrgAnalysisConfig(
+  db: Db,
+  orgId: string,
+  loadEmbeddings: () => Promise<WordEmbeddings> = sharedWordEmbeddings,
+): Promise<OrgAnalysisConfig> {
   const [themes, models, org] = await Promise.all([
     listThemes(db, orgId),
     queryRows<{ kind: string; version: number; model: string }>(
@@ -39,13 +51,17 @@ export async function loadOrgAnalysisConfig(db: Db, orgId: string): Promise<OrgA
     }));
   const themeRow = models.find((m) => m.kind === 'themes');
   const sentimentRow = models.find((m) => m.kind === 'sentiment');
+  const themeModel = themeRow ? (JSON.parse(themeRow.model) as ThemeModel) : null;
+  const sentimentModel = sentimentRow ? (JSON.parse(sentimentRow.model) as SentimentModel) : null;
+  const needs = [themeModel, sentimentModel?.model].some((m) => m && needsEmbeddings(m));
   return {
     taxonomy,
-    themeModel: themeRow ? (JSON.parse(themeRow.model) as ThemeModel) : null,
-    sentimentModel: sentimentRow ? (JSON.parse(sentimentRow.model) as SentimentModel) : null,
+    themeModel,
+    sentimentModel,
     themeModelVersion: themeRow?.version ?? 0,
     themeIdByKey: new Map(themes.map((t) => [t.key, t.id])),
     triageThreshold: org?.settings.triageThreshold,
+    embeddings: needs ? await loadEmbeddings() : null,
   };
 }
 
@@ -81,6 +97,7 @@ export function createAnalyserCache(db: Db, opts: { refreshMs?: number; now?: ()
         taxonomy: loaded.taxonomy,
         themeModel: loaded.themeModel,
         sentimentModel: loaded.sentimentModel,
+        embeddings: loaded.embeddings,
         ...(loaded.triageThreshold === undefined ? {} : { triageThreshold: loaded.triageThreshold }),
       }),
       themeIdByKey: loaded.themeIdByKey,

@@ -114,7 +114,7 @@ export async function writeFeedbackRows(
         )
       : await queryRows<{ id: string; source: string | null; external_id: string | null }>(
           db,
-          sql`${insert} on conflict (org_id, source, external_id) do update set
+          sql`${insert} on conflict (org_id, source, external_id) where external_id is not null do update set
             text = excluded.text,
             rating = excluded.rating,
             channel = excluded.channel,

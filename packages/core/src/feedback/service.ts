@@ -122,7 +122,7 @@ export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; l
         }
       }
     }
-    // Committed: one analyse job per organisation (and per 100 rows), not one per row.
+    // Committed: one analyse job per organisation (and per ANALYSE_BATCH_MAX rows), not one per row.
     const committed = items.filter((_, i) => results[i]?.ok);
     if (committed.length > 0) {
       try {

@@ -73,9 +73,13 @@ export const feedback = pgTable(
     index('feedback_status_created').on(t.status, t.createdAt).where(sql`status = 'received'`),
     index('feedback_org_channel').on(t.orgId, t.channel),
     index('feedback_org_triage').on(t.orgId, t.receivedAt).where(sql`needs_triage`),
-    uniqueIndex('feedback_org_source_external').on(t.orgId, t.source, t.externalId),
-    uniqueIndex('feedback_org_import_row').on(t.orgId, t.importRowHash),
-    index('feedback_contact').on(t.contactId),
+    // Partial: most rows have no external id, import hash or contact, and an index entry for NULL costs
+    // every insert without serving any lookup. Upserts name the predicate in ON CONFLICT.
+    uniqueIndex('feedback_org_source_external')
+      .on(t.orgId, t.source, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    uniqueIndex('feedback_org_import_row').on(t.orgId, t.importRowHash).where(sql`${t.importRowHash} is not null`),
+    index('feedback_contact').on(t.contactId).where(sql`${t.contactId} is not null`),
     index('feedback_search').using('gin', sql`to_tsvector('simple', coalesce(${t.text}, ''))`),
   ],
 );

@@ -1,11 +1,20 @@
-import { CHUNK_SIZE, type ConflictMode, organisationOf, withComplaintIntake, writeFeedbackRows } from '@closeloop/core';
+import {
+  CHUNK_SIZE,
+  type ConflictMode,
+  feedbackRow,
+  organisationOf,
+  withComplaintIntake,
+  writeFeedbackRows,
+} from '@closeloop/core';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  copyFeedbackRows,
   type Database,
   type Db,
   queryRows,
   type Sealer,
+  uuidv7,
 } from '@closeloop/db';
 import {
   AppError,
@@ -48,6 +57,23 @@ export interface StoreManyDeps {
  * Validates items one by one (a bad item is rejected with its field errors, the good ones are kept), then
  * writes the good ones in chunks of CHUNK_SIZE, one transaction and one multi-row INSERT per chunk.
  */
+/** No contact to seal, no external id to match and no complaint reference to allocate: COPY can take it. */
+function isPlain(input: FeedbackInput): boolean {
+  return !input.contact && !input.externalId && input.channel !== 'complaint';
+}
+
+async function copyPlain(
+  deps: StoreManyDeps,
+  orgId: string,
+  chunk: readonly { input: FeedbackInput }[],
+): Promise<{ id: string; created: boolean; erased?: boolean }[]> {
+  const nowMs = deps.now().getTime();
+  const received = new Date(nowMs);
+  const rows = chunk.map(({ input }) => feedbackRow(orgId, uuidv7(nowMs), input, null, received));
+  await copyFeedbackRows(deps.database.db, rows);
+  return rows.map((row) => ({ id: row.id, created: true }));
+}
+
 export async function storeMany(
   deps: StoreManyDeps,
   orgId: string,
@@ -96,16 +122,19 @@ export async function storeMany(
 
   for (let start = 0; start < storable.length; start += CHUNK_SIZE) {
     const chunk = storable.slice(start, start + CHUNK_SIZE);
-    const stored = await deps.database.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      const inputs: FeedbackInput[] = [];
-      for (const { input } of chunk) {
-        inputs.push(
-          org && input.channel === 'complaint' ? await withComplaintIntake(tx, org, input, deps.now()) : input,
-        );
-      }
-      return writeFeedbackRows(tx, deps, orgId, inputs, opts.mode ?? 'upsert');
-    });
+    const plain = (opts.mode ?? 'upsert') === 'upsert' && chunk.every(({ input }) => isPlain(input));
+    const stored = plain
+      ? await copyPlain(deps, orgId, chunk)
+      : await deps.database.db.transaction(async (txRaw) => {
+          const tx = txRaw as unknown as Db;
+          const inputs: FeedbackInput[] = [];
+          for (const { input } of chunk) {
+            inputs.push(
+              org && input.channel === 'complaint' ? await withComplaintIntake(tx, org, input, deps.now()) : input,
+            );
+          }
+          return writeFeedbackRows(tx, deps, orgId, inputs, opts.mode ?? 'upsert');
+        });
     const toAnalyse: { id: string; channel: FeedbackInput['channel'] }[] = [];
     chunk.forEach(({ index, input }, i) => {
       const s = stored[i]!;
@@ -146,21 +175,23 @@ export async function forEachBounded<T>(items: readonly T[], limit: number, fn: 
  */
 export async function runIdempotentChunked<T>(
   database: Database,
-  opts: { orgId: string; principal: string; key: string | undefined; hash: string },
+  /** `hash`: the request's hash, or a function computing it (only called when a key was sent). */
+  opts: { orgId: string; principal: string; key: string | undefined; hash: string | (() => string) },
   work: () => Promise<{ statusCode: number; body: T }>,
 ): Promise<{ statusCode: number; body: T; replayed: boolean }> {
   if (!opts.key) return { ...(await work()), replayed: false };
   if (opts.key.length > 255)
     throw new AppError('invalid_idempotency_key', 400, 'Idempotency-Key is longer than 255 characters');
   const key = opts.key;
+  const hash = typeof opts.hash === 'function' ? opts.hash() : opts.hash;
   const existing = await claimIdempotencyKey(database.db, {
     orgId: opts.orgId,
     principal: opts.principal,
     key,
-    requestHash: opts.hash,
+    requestHash: hash,
   });
   if (existing) {
-    if (existing.requestHash !== opts.hash) throw new IdempotencyKeyReusedError();
+    if (existing.requestHash !== hash) throw new IdempotencyKeyReusedError();
     if (existing.statusCode === null) {
       throw new ConflictError(
         'idempotency_in_progress',

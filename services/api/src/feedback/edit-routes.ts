@@ -62,7 +62,7 @@ export function registerFeedbackEditRoutes(app: FastifyInstance, deps: ApiDeps, 
           orgId: principal.orgId,
           principal: principal.keyId,
           key: headerValue(request.headers['idempotency-key']),
-          hash: requestHash('POST', '/v1/feedback:bulk', request.body),
+          hash: () => requestHash('POST', '/v1/feedback:bulk', request.body),
         },
         async () => {
           const body = await storeMany(

@@ -3,7 +3,7 @@ import type { Logger } from '@closeloop/logger';
 import { analyseJobs, type JobQueue } from '@closeloop/queue';
 
 /**
- * After a chunk commits: one round trip enqueues analysis for all its rows, one job per 100 rows.
+ * After a chunk commits: one round trip enqueues analysis for all its rows, one job per 250 rows.
  * A queue outage is logged, not thrown; the sweeper re-enqueues rows still `received` (durability rule).
  */
 export async function enqueueAnalyses(

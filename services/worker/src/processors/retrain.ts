@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
+  EmbeddingMismatchError,
   isLinearModel,
   multiLabelMetrics,
   predictThemes,
   type ThemeModel,
   type TrainingExample,
   trainThemeModel,
+  type WordEmbeddings,
 } from '@closeloop/analysis';
 import { type Db, queryRows, schema } from '@closeloop/db';
+import { sharedWordEmbeddings } from '@closeloop/embeddings';
 import { sql } from 'drizzle-orm';
 import type { WorkerDeps } from '../deps.ts';
 
@@ -22,6 +25,11 @@ export interface RetrainOptions {
   tolerance?: number;
   /** Most recent examples used. Default 20,000. */
   maxExamples?: number;
+  /**
+   * The word-embedding table new models are trained with (built on first use if its cache file is missing);
+   * null trains without embeddings. Default: the shared table.
+   */
+  loadEmbeddings?: (() => Promise<WordEmbeddings>) | null;
 }
 
 export type RetrainOutcome =
@@ -66,11 +74,21 @@ function isHoldout(id: string, share: number): boolean {
   return createHash('sha256').update(id).digest().readUInt32BE(0) / 0x1_0000_0000 < share;
 }
 
-function evaluate(model: ThemeModel, examples: ExampleRow[]) {
+function evaluate(model: ThemeModel, examples: ExampleRow[], embeddings: WordEmbeddings | null) {
   return multiLabelMetrics(
     examples.map((e) => e.labels),
-    examples.map((e) => predictThemes(model, e.text, e.question).predicted),
+    examples.map((e) => predictThemes(model, e.text, e.question, embeddings).predicted),
   );
+}
+
+/** The active model's holdout scores, or null when it needs an embedding table other than this one. */
+function evaluatePrevious(model: ThemeModel, examples: ExampleRow[], embeddings: WordEmbeddings | null) {
+  try {
+    return evaluate(model, examples, embeddings);
+  } catch (err) {
+    if (err instanceof EmbeddingMismatchError) return null;
+    throw err;
+  }
 }
 
 const toExample = (e: ExampleRow): TrainingExample => ({ text: e.text, labels: e.labels, question: e.question });
@@ -87,6 +105,7 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
   const share = opts.holdoutShare ?? 0.2;
   const tolerance = opts.tolerance ?? 0.01;
   const maxExamples = opts.maxExamples ?? 20_000;
+  const loadEmbeddings = opts.loadEmbeddings === undefined ? sharedWordEmbeddings : opts.loadEmbeddings;
 
   return async function retrain(orgId: string, log = deps.logger): Promise<RetrainOutcome> {
     const { db } = deps.database;
@@ -119,12 +138,14 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
       return { status: 'skipped', reason: 'too few examples to hold some out', newExamples };
     }
     const started = Date.now();
-    const candidate = trainThemeModel(train.map(toExample), { seed: 7 });
-    const report = evaluate(candidate, holdout);
+    const embeddings = loadEmbeddings ? await loadEmbeddings() : null;
+    const candidate = trainThemeModel(train.map(toExample), { seed: 7, embeddings });
+    const report = evaluate(candidate, holdout, embeddings);
     const previousModel = active ? (JSON.parse(active.model) as unknown) : null;
-    const previous = previousModel && isLinearModel(previousModel) ? evaluate(previousModel, holdout) : null;
+    const previous =
+      previousModel && isLinearModel(previousModel) ? evaluatePrevious(previousModel, holdout, embeddings) : null;
     const activate = previous === null || report.micro_f1 >= previous.micro_f1 - tolerance;
-    const model = trainThemeModel(rows.map(toExample), { seed: 7 });
+    const model = trainThemeModel(rows.map(toExample), { seed: 7, embeddings });
     const metrics = {
       micro_f1: report.micro_f1,
       macro_f1: report.macro_f1,
