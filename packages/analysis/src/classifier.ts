@@ -3,6 +3,7 @@ import {
   DEFAULT_EMBEDDING_FEATURES,
   denseFeatures,
   denseLength,
+  documentVector,
   type EmbeddingFeatureConfig,
   type EmbeddingRef,
   embeddingRef,
@@ -140,9 +141,8 @@ interface Compiled {
   /** per-column counts while scoring one text (always left zeroed) and the columns touched */
   counts: Float32Array;
   touched: Int32Array;
-  /** dense weights (label-major) and scratch space for one text's dense features */
+  /** dense weights (label-major) */
   denseWeights: Float32Array | null;
-  dense: Float64Array;
   /** the embedding table last checked against the model's reference */
   checkedTable: WordEmbeddings | null;
 }
@@ -183,11 +183,6 @@ function compile(model: LinearModel): Compiled {
     counts: new Float32Array(vocabHashes.length),
     touched: new Int32Array(1024),
     denseWeights: model.embedding ? fromBase64(model.embedding.weights, Float32Array) : null,
-    dense: new Float64Array(
-      model.features.embedding && model.embedding
-        ? denseLength(model.features.embedding, model.embedding.table.dims)
-        : 0,
-    ),
     checkedTable: null,
   };
   compiledCache.set(model, compiled);
@@ -624,10 +619,9 @@ export function scoreTokens(
       margins[l] = margins[l]! + weights[e]! * v;
     }
   }
-  if (table && c.denseWeights && c.dense.length > 0 && model.features.embedding) {
-    const x = c.dense;
+  if (table && c.denseWeights && model.features.embedding) {
+    const x = documentVector(tokens, model.features.embedding, table);
     const D = x.length;
-    denseFeatures(tokens, model.features.embedding, table, embeddingRows(table), x);
     const dw = c.denseWeights;
     for (let l = 0; l < L; l++) {
       let s = 0;

@@ -1,3 +1,5 @@
+import { HashIndex } from './linear.ts';
+
 /**
  * A pre-trained word-embedding table, passed in by the caller like the taxonomy (this package does no I/O).
  * Rows are unit vectors stored as int8 with one scale per row: vector(r) ≈ vectors[r·dims + d] × scales[r].
@@ -46,17 +48,39 @@ export function checkEmbeddings(ref: EmbeddingRef, table: WordEmbeddings | null 
   return table;
 }
 
-const rowIndexCache = new WeakMap<WordEmbeddings, Map<string, number>>();
+/** word → row of a table, through an open-addressing index of 32-bit word hashes (one cache line a lookup). */
+export interface EmbeddingRows {
+  index: HashIndex;
+  get(word: string): number | undefined;
+}
 
-/** word → row, built once per table. */
-export function embeddingRows(table: WordEmbeddings): Map<string, number> {
-  let index = rowIndexCache.get(table);
-  if (!index) {
-    index = new Map();
-    for (let r = 0; r < table.words.length; r++) if (!index.has(table.words[r]!)) index.set(table.words[r]!, r);
-    rowIndexCache.set(table, index);
+function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const rowIndexCache = new WeakMap<WordEmbeddings, EmbeddingRows>();
+
+/**
+ * word → row, built once per table. Lookups compare hashes only: a word outside the table has a 1 in 40,000
+ * chance (100,000 words in 2³² hashes) of borrowing some word's vector; of two table words with one hash, the
+ * more frequent wins.
+ */
+export function embeddingRows(table: WordEmbeddings): EmbeddingRows {
+  let rows = rowIndexCache.get(table);
+  if (!rows) {
+    const index = new HashIndex(Uint32Array.from(table.words, wordHash));
+    rows = {
+      index,
+      get(word: string) {
+        const r = index.get(wordHash(word));
+        return r < 0 ? undefined : r;
+      },
+    };
+    rowIndexCache.set(table, rows);
   }
-  return index;
+  return rows;
 }
 
 /** Builds a table from plain vectors (normalised to unit length and quantised); for tests and derived tables. */
@@ -104,9 +128,11 @@ export interface EmbeddingFeatureConfig {
   sif: number;
   /** negated words' vectors are subtracted instead of added */
   negate?: boolean;
+  /** the most frequent words of the table (rows below this) are skipped: function words, and half the work */
+  skipTop?: number;
 }
 
-export const DEFAULT_EMBEDDING_FEATURES: EmbeddingFeatureConfig = { weight: 1, pool: 'mean', sif: 0 };
+export const DEFAULT_EMBEDDING_FEATURES: EmbeddingFeatureConfig = { weight: 1, pool: 'mean+max', sif: 0, skipTop: 100 };
 
 export function denseLength(cfg: EmbeddingFeatureConfig, dims: number): number {
   return cfg.pool === 'mean+max' ? 2 * dims : dims;
@@ -127,7 +153,7 @@ export function denseFeatures(
   tokens: readonly Token[],
   cfg: EmbeddingFeatureConfig,
   table: WordEmbeddings,
-  rows: Map<string, number>,
+  rows: EmbeddingRows,
   out: Float64Array,
 ): void {
   const dims = table.dims;
@@ -135,11 +161,12 @@ export function denseFeatures(
   out.fill(0);
   if (withMax) out.fill(-Infinity, dims, 2 * dims);
   const { vectors, scales } = table;
+  const skipTop = cfg.skipTop ?? 0;
   let found = 0;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
     const r = rows.get(tok.word);
-    if (r === undefined) continue;
+    if (r === undefined || r < skipTop) continue;
     found++;
     let w = scales[r]!;
     if (cfg.sif > 0) w *= r / (r + cfg.sif);
@@ -169,4 +196,26 @@ function normaliseSlice(v: Float64Array, from: number, to: number, squaredNorm: 
   if (s === 0) return;
   const k = Math.sqrt(squaredNorm / s);
   for (let i = from; i < to; i++) v[i] = v[i]! * k;
+}
+
+// The last text's dense features: the theme and the sentiment model of one pipeline score the same tokens with
+// the same table and (usually) the same configuration, so the second model reuses the first one's vector.
+let last: { tokens: readonly Token[]; table: WordEmbeddings; key: string; vector: Float64Array } | null = null;
+
+/**
+ * denseFeatures for one text into a buffer shared with the next call (read it before scoring another text);
+ * the vector of the same token array, table and configuration is computed once.
+ */
+export function documentVector(
+  tokens: readonly Token[],
+  cfg: EmbeddingFeatureConfig,
+  table: WordEmbeddings,
+): Float64Array {
+  const key = `${cfg.pool}|${cfg.weight}|${cfg.sif}|${cfg.negate === true}|${cfg.skipTop ?? 0}`;
+  if (last && last.tokens === tokens && last.table === table && last.key === key) return last.vector;
+  const D = denseLength(cfg, table.dims);
+  const vector = last && last.vector.length === D ? last.vector : new Float64Array(D);
+  denseFeatures(tokens, cfg, table, embeddingRows(table), vector);
+  last = { tokens, table, key, vector };
+  return vector;
 }

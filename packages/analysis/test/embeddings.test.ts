@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isLinearModel, predictThemes, type TrainingExample, trainThemeModel } from '../src/classifier.ts';
-import { EmbeddingMismatchError, embeddingRef, embeddingsFromVectors, type WordEmbeddings } from '../src/embeddings.ts';
+import {
+  DEFAULT_EMBEDDING_FEATURES,
+  EmbeddingMismatchError,
+  embeddingRef,
+  embeddingsFromVectors,
+  type WordEmbeddings,
+} from '../src/embeddings.ts';
 import { createAnalyser } from '../src/pipeline.ts';
 import { trainSentimentModel } from '../src/sentiment.ts';
 
@@ -28,12 +34,14 @@ function table(name = 'test-table', shift = 0): WordEmbeddings {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return (seed / 4294967296 - 0.5) * 0.2;
   };
-  for (const [word, d] of Object.entries(topic)) {
-    entries.push([word, Array.from({ length: dims }, (_, k) => (k === d ? 1 : 0) + noise())]);
-  }
+  // ordered by frequency like a real table: function words first (the default skips the top 100 rows)
   fillers.forEach((word, i) => {
     entries.push([word, Array.from({ length: dims }, (_, k) => (k === 3 + (i % 5) ? 1 : 0) + noise())]);
   });
+  for (let i = entries.length; i < 100; i++) entries.push([`filler${i}`, Array.from({ length: dims }, noise)]);
+  for (const [word, d] of Object.entries(topic)) {
+    entries.push([word, Array.from({ length: dims }, (_, k) => (k === d ? 1 : 0) + noise())]);
+  }
   return embeddingsFromVectors(name, entries);
 }
 
@@ -82,7 +90,7 @@ describe('word-embedding features', () => {
     const emb = table();
     const model = trainThemeModel(examples(), { embeddings: emb, version: 'with-embeddings' });
     expect(model.embedding?.table).toEqual(embeddingRef(emb));
-    expect(model.features.embedding).toEqual({ weight: 1, pool: 'mean', sif: 0 });
+    expect(model.features.embedding).toEqual(DEFAULT_EMBEDDING_FEATURES);
     const copy: unknown = JSON.parse(JSON.stringify(model));
     expect(isLinearModel(copy)).toBe(true);
     if (!isLinearModel(copy)) return;

@@ -89,13 +89,33 @@ describe('eval CLI', () => {
     expect(Object.keys(JSON.parse(out.text())).sort()).toEqual(['accuracy', 'macro_f1', 'mae', 'n_test']);
   });
 
+  it('eval themes --embeddings off --seed N cross-validates without the word embeddings, on another fold split', async () => {
+    const run = async (...extra: string[]) => {
+      const out = sink();
+      const args = ['themes', '--train', train, '--cv', '3', '--predictions', join(dir, 'cv.jsonl'), ...extra];
+      expect(await evalCommand([...args, '--json'], out.stream)).toBe(0);
+      return readFileSync(join(dir, 'cv.jsonl'), 'utf8');
+    };
+    const withEmbeddings = await run('--seed', '5');
+    const without = await run('--seed', '5', '--embeddings', 'off');
+    // the embedding block shifts every calibrated score a little
+    expect(without).not.toEqual(withEmbeddings);
+    expect(await run('--seed', '5', '--embeddings', 'off')).toEqual(without);
+  });
+
   it('rejects bad arguments with exit code 2 and a one-line error', async () => {
     const out = sink();
     const err = sink();
     expect(await evalCommand(['themes', '--test', test], out.stream, err.stream)).toBe(2);
     expect(await evalCommand(['themes', '--train', train, '--cv', 'x'], out.stream, err.stream)).toBe(2);
     expect(await evalCommand(['colours'], out.stream, err.stream)).toBe(2);
-    expect(err.text().trim().split('\n')).toHaveLength(3);
+    expect(
+      await evalCommand(['themes', '--train', train, '--cv', '3', '--embeddings', 'yes'], out.stream, err.stream),
+    ).toBe(2);
+    expect(await evalCommand(['themes', '--train', train, '--cv', '3', '--seed', '1.5'], out.stream, err.stream)).toBe(
+      2,
+    );
+    expect(err.text().trim().split('\n')).toHaveLength(5);
     expect(out.text()).toBe('');
   });
 });

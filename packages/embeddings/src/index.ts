@@ -11,4 +11,5 @@ export {
   PREPARE_COMMAND,
   quantiseTable,
   readWinkJson,
+  sharedWordEmbeddings,
 } from './store.ts';

@@ -219,3 +219,19 @@ export async function loadWordEmbeddings(
   }
   return decodeTable(readFileSync(file), file);
 }
+
+let shared: Promise<WordEmbeddings> | null = null;
+
+/**
+ * The default table, loaded once per process (built first if its cache file is missing): it is read-only and
+ * 10 MB, so every organisation's analyser shares it. A failed load is not remembered.
+ */
+export function sharedWordEmbeddings(): Promise<WordEmbeddings> {
+  if (!shared) {
+    shared = loadWordEmbeddings({ build: true });
+    shared.catch(() => {
+      shared = null;
+    });
+  }
+  return shared;
+}

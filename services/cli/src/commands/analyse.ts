@@ -6,12 +6,15 @@ import {
   type SentimentModel,
   type ThemeDef,
   type ThemeModel,
+  type WordEmbeddings,
 } from '@closeloop/analysis';
 
 export interface AnalyseCommandOptions {
   taxonomy?: ThemeDef[];
   themeModel?: ThemeModel | null;
   sentimentModel?: SentimentModel | null;
+  /** the word-embedding table the models need, if they were trained with one */
+  embeddings?: WordEmbeddings | null;
 }
 
 function parseItem(line: string): { id: unknown; input: AnalysisInput } {
@@ -49,6 +52,7 @@ export async function analyseCommand(
     taxonomy: opts.taxonomy ?? defaultTaxonomy,
     themeModel: opts.themeModel ?? null,
     sentimentModel: opts.sentimentModel ?? null,
+    embeddings: opts.embeddings ?? null,
   });
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {

@@ -14,12 +14,13 @@ import {
   type ThemeModel,
   trainSentimentModel,
   trainThemeModel,
+  type WordEmbeddings,
 } from '@closeloop/analysis';
 import { evalPiiCommand } from './eval-pii.ts';
 
 const USAGE =
   'usage: closeloop eval themes|sentiment|pii (--train FILE --test FILE | --train FILE --cv K [--group-pattern REGEX]) ' +
-  '[--label-field NAME] [--predictions OUT.jsonl] [--json]';
+  '[--label-field NAME] [--seed N] [--embeddings on|off] [--predictions OUT.jsonl] [--json]';
 
 class UsageError extends Error {}
 
@@ -30,6 +31,10 @@ interface Flags {
   predictions?: string;
   cv?: number;
   groupPattern?: string;
+  /** fold assignment seed of --cv (default 42) */
+  seed?: number;
+  /** train with the word-embedding features (default on) */
+  embeddings: boolean;
   json: boolean;
 }
 
@@ -40,10 +45,12 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   '--predictions': 'predictions',
   '--cv': 'cv',
   '--group-pattern': 'groupPattern',
+  '--seed': 'seed',
+  '--embeddings': 'embeddings',
 };
 
 function parseFlags(args: string[]): Flags {
-  const flags: Flags = { json: false };
+  const flags: Flags = { json: false, embeddings: true };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [name, inline] =
@@ -62,6 +69,13 @@ function parseFlags(args: string[]): Flags {
       const k = Number(value);
       if (!Number.isInteger(k) || k < 2) throw new UsageError('--cv needs an integer of at least 2');
       flags.cv = k;
+    } else if (key === 'seed') {
+      const seed = Number(value);
+      if (!Number.isInteger(seed)) throw new UsageError('--seed needs an integer');
+      flags.seed = seed;
+    } else if (key === 'embeddings') {
+      if (value !== 'on' && value !== 'off') throw new UsageError('--embeddings needs on or off');
+      flags.embeddings = value === 'on';
     } else if (key !== 'json') flags[key] = value;
   }
   if (!flags.train) throw new UsageError('--train FILE is required');
@@ -158,7 +172,7 @@ interface ThemeItem {
   labels: string[];
 }
 
-function evalThemes(flags: Flags, out: NodeJS.WritableStream): void {
+function evalThemes(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS.WritableStream): void {
   const trainRows = readJsonl(flags.train!);
   const field = pickLabelField(trainRows, flags.labelField);
   const toItem = (r: Row, i: number): ThemeItem => ({
@@ -181,18 +195,18 @@ function evalThemes(flags: Flags, out: NodeJS.WritableStream): void {
   let predictSeconds = 0;
   const fit = (items: ThemeItem[]): ThemeModel => {
     const t0 = performance.now();
-    const model = trainThemeModel(items, { groups: groupsOf(items) });
+    const model = trainThemeModel(items, { groups: groupsOf(items), embeddings });
     trainSeconds += (performance.now() - t0) / 1000;
     return model;
   };
   const predict = (model: ThemeModel, item: ThemeItem) => {
     const t0 = performance.now();
-    const p = predictThemes(model, item.text, item.question);
+    const p = predictThemes(model, item.text, item.question, embeddings);
     predictSeconds += (performance.now() - t0) / 1000;
     return p;
   };
   const predictions = flags.cv
-    ? crossValidate(train, flags.cv, fit, predict, { groups: groupsOf(train) })
+    ? crossValidate(train, flags.cv, fit, predict, { groups: groupsOf(train), seed: flags.seed ?? 42 })
     : (() => {
         const model = fit(train);
         return test.map((item) => predict(model, item));
@@ -241,7 +255,7 @@ function sentimentOf(row: Row, field: string): SentimentClass | null {
   return null;
 }
 
-function evalSentiment(flags: Flags, out: NodeJS.WritableStream): void {
+function evalSentiment(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS.WritableStream): void {
   const field = flags.labelField ?? 'sentiment';
   const load = (file: string) =>
     readJsonl(file)
@@ -264,11 +278,11 @@ function evalSentiment(flags: Flags, out: NodeJS.WritableStream): void {
         flags.groupPattern,
       )
     : undefined;
-  const fit = (items: typeof train) => trainSentimentModel(items);
+  const fit = (items: typeof train) => trainSentimentModel(items, { embeddings });
   const predict = (model: ReturnType<typeof fit>, item: (typeof train)[number]) =>
-    fivePointFromClass(predictSentiment(model, item.text, item.question).class);
+    fivePointFromClass(predictSentiment(model, item.text, item.question, embeddings).class);
   const predicted = flags.cv
-    ? crossValidate(train, flags.cv, fit, predict, { groups })
+    ? crossValidate(train, flags.cv, fit, predict, { groups, seed: flags.seed ?? 42 })
     : (() => {
         const model = fit(train);
         return test.map((item) => predict(model, item));
@@ -307,8 +321,12 @@ export async function evalCommand(
   try {
     if (task !== 'themes' && task !== 'sentiment') throw new UsageError(task ? `unknown eval task "${task}"` : USAGE);
     const flags = parseFlags(rest);
-    if (task === 'themes') evalThemes(flags, out);
-    else evalSentiment(flags, out);
+    // the table is built from the installed package on first use when its cache file is missing
+    const embeddings = flags.embeddings
+      ? await (await import('@closeloop/embeddings')).loadWordEmbeddings({ build: true })
+      : null;
+    if (task === 'themes') evalThemes(flags, embeddings, out);
+    else evalSentiment(flags, embeddings, out);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
