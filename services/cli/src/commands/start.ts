@@ -82,7 +82,11 @@ export async function startServer(config: Config, role: Role): Promise<Started> 
       const orgs = await rt.database.db.query.organisations.findFirst();
       if (!orgs || config.SEED_DEMO === 'true') seeded = await seedDemo(rt.database, rt.sealer);
     }
-    if (role === 'all' || role === 'worker') await startWorker(rt);
+    if (role === 'all' || role === 'worker') {
+      const { sharedWordEmbeddings } = await import('@closeloop/embeddings');
+      const loadEmbeddings = config.THEME_MODEL_EMBEDDINGS === 'on' ? sharedWordEmbeddings : null;
+      await startWorker(rt, { retrain: { loadEmbeddings } });
+    }
     const app = await buildRoleApp(role, rt);
     await app.listen({ port: config.PORT, host: config.HOST });
     const address = app.server.address();
