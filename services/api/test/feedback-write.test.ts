@@ -84,6 +84,21 @@ describe('POST /v1/feedback (group commit)', () => {
   });
 });
 
+describe('GET /v1/feedback?q=', () => {
+  it('finds rows still waiting for analysis and analysed rows alike', async () => {
+    const post = (text: string) =>
+      t.app.inject({ method: 'POST', url: '/v1/feedback', headers: auth(), payload: { channel: 'widget', text } });
+    const fresh = (await post('The zebra crossing by the school is faded')).json() as { id: string };
+    const done = (await post('Repaint the zebra crossing please')).json() as { id: string };
+    await post('Nothing about roads here');
+    await t.database.db.execute(sql`update feedback set status = 'analysed', analysed_at = now() where id = ${done.id}`);
+    const res = await t.app.inject({ method: 'GET', url: '/v1/feedback?q=zebra%20crossing', headers: auth() });
+    expect(res.statusCode).toBe(200);
+    const ids = (res.json() as { items: { id: string }[] }).items.map((i) => i.id).sort();
+    expect(ids).toEqual([fresh.id, done.id].sort());
+  });
+});
+
 describe('POST /v1/feedback:bulk', () => {
   it('stores good items, rejects bad ones with field errors, one result per item in order', async () => {
     const items = [
