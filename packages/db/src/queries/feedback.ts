@@ -355,7 +355,7 @@ export async function listStaleReceived(db: Db, olderThan: Date, limit: number) 
     .select({ id: feedback.id, orgId: feedback.orgId, channel: feedback.channel })
     .from(feedback)
     .where(and(eq(feedback.status, 'received'), lt(feedback.createdAt, olderThan)))
-    .orderBy(feedback.createdAt)
+    .orderBy(feedback.createdAt, feedback.id)
     .limit(limit);
 }
 
