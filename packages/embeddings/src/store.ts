@@ -118,7 +118,7 @@ export async function readWinkJson(
   }
   buffer += decoder.end();
   consume(true);
-  const kept = words.findIndex((w) => w === undefined);
+  const kept = (words as (string | undefined)[]).indexOf(undefined);
   const size = kept < 0 ? topWords : kept;
   return { dims, words: words.slice(0, size), rows: rows.subarray(0, size * dims) };
 }

@@ -91,7 +91,9 @@ describe('GET /v1/feedback?q=', () => {
     const fresh = (await post('The zebra crossing by the school is faded')).json() as { id: string };
     const done = (await post('Repaint the zebra crossing please')).json() as { id: string };
     await post('Nothing about roads here');
-    await t.database.db.execute(sql`update feedback set status = 'analysed', analysed_at = now() where id = ${done.id}`);
+    await t.database.db.execute(
+      sql`update feedback set status = 'analysed', analysed_at = now() where id = ${done.id}`,
+    );
     const res = await t.app.inject({ method: 'GET', url: '/v1/feedback?q=zebra%20crossing', headers: auth() });
     expect(res.statusCode).toBe(200);
     const ids = (res.json() as { items: { id: string }[] }).items.map((i) => i.id).sort();
