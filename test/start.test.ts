@@ -60,6 +60,30 @@ describe('npm start (embedded mode, no services, no environment)', () => {
   }, 30_000);
 });
 
+describe('Ctrl-C while starting', () => {
+  test('waits for the start to finish, then stops cleanly and keeps what was seeded', async () => {
+    const ownDir = mkdtempSync(path.join(tmpdir(), 'closeloop-early-'));
+    try {
+      const proc = spawnCloseloop(['start'], { CLOSELOOP_DATA_DIR: ownDir, PORT: String(await freePort()) });
+      // The first start migrates and seeds for seconds; the signal lands in the middle of it.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(proc.output()).not.toMatch(/listening on/);
+      proc.child.kill('SIGINT');
+      expect(await proc.exited()).toBe(0);
+      expect(proc.output()).toMatch(/listening on/);
+      const again = spawnCloseloop(['start'], { CLOSELOOP_DATA_DIR: ownDir, PORT: String(await freePort()) });
+      try {
+        await again.waitFor(/listening on/, 30_000);
+        expect(again.output()).not.toMatch(/seeded/);
+      } finally {
+        expect(await again.stop('SIGTERM')).toBe(0);
+      }
+    } finally {
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
 describe('bad configuration', () => {
   test('stops start-up with one line naming the variable and the problem, no stack trace', async () => {
     const proc = spawnCloseloop(['start'], { CLOSELOOP_DATA_DIR: dataDir, PORT: 'eighty' });

@@ -141,6 +141,18 @@ export async function startCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--role: must be one of ${ROLES.join(', ')} (got "${role}")\n`);
     return 2;
   }
+  // Handlers go in before start-up, so Ctrl-C while starting (seeding, migrating) waits for the start to
+  // finish and then shuts down cleanly, instead of killing the process before the data is saved.
+  const early = (globalThis as { closeloopEarlySignals?: string[] }).closeloopEarlySignals;
+  let requested: string | null = early?.[0] ?? null;
+  let onSignal: ((signal: string) => void) | null = null;
+  const signalled = (signal: string) => {
+    requested ??= signal;
+    onSignal?.(signal);
+  };
+  process.once('SIGINT', () => signalled('SIGINT'));
+  process.once('SIGTERM', () => signalled('SIGTERM'));
+  if (early) early.length = 0;
   const started = await startServer(config, role);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -155,8 +167,8 @@ export async function startCommand(argv: string[]): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    if (requested) shutdown(requested);
+    else onSignal = shutdown;
   });
   return 0;
 }
