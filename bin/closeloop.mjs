@@ -13,3 +13,6 @@ register();
 const { main } = await import('../services/cli/src/main.ts');
 const code = await main(process.argv.slice(2));
 if (typeof code === 'number') process.exitCode = code;
+// A server that has shut down (HTTP closed, queue drained, database closed) exits now, whatever
+// library timer or socket is still winding down.
+if (process.argv[2] === 'start') process.exit();

@@ -100,8 +100,23 @@ export async function startServer(config: Config, role: Role): Promise<Started> 
       url,
       stop() {
         stopping ??= (async () => {
-          await app.close();
-          await rt.close();
+          // Each step is timed; a slow one is logged at warn level, so a stuck shutdown says where it stuck.
+          const step = async (name: string, run: () => Promise<void>) => {
+            const t0 = Date.now();
+            const slow = setTimeout(
+              () => rt.logger.warn({ step: name }, 'shutdown step still running after 5 s'),
+              5_000,
+            );
+            slow.unref();
+            try {
+              await run();
+            } finally {
+              clearTimeout(slow);
+              if (Date.now() - t0 > 2_000) rt.logger.warn({ step: name, ms: Date.now() - t0 }, 'slow shutdown step');
+            }
+          };
+          await step('http server', () => app.close());
+          await step('queue and database', () => rt.close());
         })();
         return stopping;
       },

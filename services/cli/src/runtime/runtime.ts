@@ -81,8 +81,13 @@ export async function openRuntime(
     metrics,
     publicUrl: (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, ''),
     async close() {
-      await queue.close({ drainMs: 10_000 }).catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
-      await database.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
+      const timed = async (name: string, run: () => Promise<void>) => {
+        const t0 = Date.now();
+        await run().catch((err: unknown) => logger.warn({ err }, `${name} close failed`));
+        if (Date.now() - t0 > 2_000) logger.warn({ step: name, ms: Date.now() - t0 }, 'slow close');
+      };
+      await timed('queue', () => queue.close({ drainMs: 10_000 }));
+      await timed('database', () => database.close());
       release?.();
     },
   };
