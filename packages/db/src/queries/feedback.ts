@@ -65,15 +65,20 @@ function prepareInsert(db: Db) {
 }
 const preparedInserts = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
 
+/** Whether the row sets only the columns of the raw INSERT/COPY statements (anything else goes through drizzle). */
+function isPlainRow(row: NewFeedbackRow): boolean {
+  for (const k of Object.keys(row)) {
+    if (row[k as keyof NewFeedbackRow] !== undefined && !INSERT_COLUMNS.includes(k as InsertColumn)) return false;
+  }
+  return true;
+}
+
 /**
  * The ingestion hot path: a prepared statement (built once per database handle), so a single POST
  * spends no time building SQL and the server parses it once per connection.
  */
 export async function insertFeedback(db: Db, row: NewFeedbackRow): Promise<void> {
-  const extra = Object.keys(row).filter(
-    (k) => row[k as keyof NewFeedbackRow] !== undefined && !INSERT_COLUMNS.includes(k as InsertColumn),
-  );
-  if (extra.length > 0) {
+  if (!isPlainRow(row)) {
     await db.insert(feedback).values(row);
     return;
   }
@@ -111,11 +116,7 @@ export async function insertFeedbackRows(db: Db, rows: readonly NewFeedbackRow[]
   if (rows.length === 0) return;
   if (rows.length === 1) return insertFeedback(db, rows[0]!);
   const pool = (db as { $client?: unknown }).$client;
-  const plain = rows.every((row) =>
-    Object.keys(row).every(
-      (k) => row[k as keyof NewFeedbackRow] === undefined || INSERT_COLUMNS.includes(k as InsertColumn),
-    ),
-  );
+  const plain = rows.every(isPlainRow);
   if (!(pool instanceof pg.Pool) || !plain) {
     await db.insert(feedback).values([...rows]);
     return;
@@ -154,11 +155,7 @@ function copyLine(row: NewFeedbackRow): string {
 export async function copyFeedbackRows(db: Db, rows: readonly NewFeedbackRow[]): Promise<void> {
   if (rows.length === 0) return;
   const pool = (db as { $client?: unknown }).$client;
-  const plain = rows.every((row) =>
-    Object.keys(row).every(
-      (k) => row[k as keyof NewFeedbackRow] === undefined || INSERT_COLUMNS.includes(k as InsertColumn),
-    ),
-  );
+  const plain = rows.every(isPlainRow);
   if (!(pool instanceof pg.Pool) || !plain || rows.length < 50) return insertFeedbackRows(db, rows);
   let csv = '';
   for (const row of rows) csv += copyLine(row);
