@@ -17,7 +17,7 @@ import type { Logger } from '@closeloop/logger';
 import { analyseJobs, analysePriority, type EnqueueOptions, type JobPayload, type JobQueue } from '@closeloop/queue';
 import { createBatcher, createGroupRunner, type Settled } from '../batcher.ts';
 import { organisationOf, withComplaintIntake } from '../complaints/intake.ts';
-import { feedbackRow, writeFeedbackRows } from './rows.ts';
+import { contactRow, feedbackRow, writeFeedbackRows } from './rows.ts';
 
 export interface AcceptedFeedback {
   id: string;
@@ -33,18 +33,7 @@ export async function storeContact(
   contact: ContactInput,
   fallbackLanguage: string,
 ) {
-  const { consentContact, consentOutcome, language, ...details } = contact;
-  return insertContact(db, {
-    orgId,
-    sealed: sealer.seal(JSON.stringify(details)),
-    emailHash: details.email ? sealer.lookupHash(details.email) : null,
-    hasEmail: Boolean(details.email),
-    hasPhone: Boolean(details.phone),
-    hasPostal: Boolean(details.postalAddress),
-    language: language ?? (fallbackLanguage === 'cy' ? 'cy' : 'en'),
-    consentContact,
-    consentOutcome,
-  });
+  return insertContact(db, contactRow(sealer, orgId, contact, fallbackLanguage));
 }
 
 export function createFeedbackService(deps: { sealer: Sealer; queue: JobQueue; logger: Logger; clock?: () => Date }) {
