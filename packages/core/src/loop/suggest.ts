@@ -5,6 +5,12 @@ import { rankBySimilarity } from './similarity.ts';
 /** Actions already done or declined take no more feedback. */
 const OPEN = sql`('proposed', 'planned', 'in_progress')`;
 const MAX_LINKED_TEXTS = 50;
+
+/** An action's text for similarity also reads the latest feedback linked to it (column `linked`). */
+const linkedTexts = sql`(select string_agg(x.t, ' ') from (
+    select f.redacted_text as t from action_feedback af join feedback f on f.id = af.feedback_id
+    where af.action_id = a.id and f.redacted_text is not null order by af.created_at desc limit ${MAX_LINKED_TEXTS}
+  ) x) as linked`;
 const MIN_SCORE = 0.05;
 
 export interface SuggestOptions {
@@ -67,11 +73,7 @@ export async function suggestActionsForFeedback(
   const themeIds = sql`select theme_id from feedback_themes where feedback_id = ${feedbackId}`;
   const candidates = await queryRows<ActionCandidate>(
     db,
-    sql`select a.id, a.title, a.description,
-          (select string_agg(x.t, ' ') from (
-             select f.redacted_text as t from action_feedback af join feedback f on f.id = af.feedback_id
-             where af.action_id = a.id and f.redacted_text is not null order by af.created_at desc limit ${MAX_LINKED_TEXTS}
-          ) x) as linked
+    sql`select a.id, a.title, a.description, ${linkedTexts}
         from improvement_actions a
         where a.org_id = ${orgId} and a.status in ${OPEN}
           and exists (select 1 from action_themes at where at.action_id = a.id and at.theme_id in (${themeFamily(themeIds)}))
@@ -101,11 +103,7 @@ export async function suggestFeedbackForAction(
 ): Promise<number> {
   const [action] = await queryRows<ActionCandidate>(
     db,
-    sql`select a.id, a.title, a.description,
-          (select string_agg(x.t, ' ') from (
-             select f.redacted_text as t from action_feedback af join feedback f on f.id = af.feedback_id
-             where af.action_id = a.id and f.redacted_text is not null order by af.created_at desc limit ${MAX_LINKED_TEXTS}
-          ) x) as linked
+    sql`select a.id, a.title, a.description, ${linkedTexts}
         from improvement_actions a where a.org_id = ${orgId} and a.id = ${actionId} and a.status in ${OPEN}`,
   );
   if (!action) return 0;
