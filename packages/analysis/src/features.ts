@@ -81,25 +81,42 @@ export interface HashedDoc {
 
 let buffer = new Uint32Array(4096);
 
+function ensureRoom(size: number): void {
+  if (size <= buffer.length) return;
+  const next = new Uint32Array(Math.max(size, buffer.length * 2));
+  next.set(buffer);
+  buffer = next;
+}
+
 function push(pos: number, h: number): number {
-  if (pos >= buffer.length) {
-    const next = new Uint32Array(buffer.length * 2);
-    next.set(buffer);
-    buffer = next;
-  }
+  if (pos >= buffer.length) ensureRoom(pos + 1);
   // Word-level features have an even hash, character n-grams an odd one, so that rows can weight the two blocks.
   buffer[pos] = (h & 0xfffffffe) >>> 0;
   return pos + 1;
 }
 
-function pushChar(pos: number, h: number): number {
-  if (pos >= buffer.length) {
-    const next = new Uint32Array(buffer.length * 2);
-    next.set(buffer);
-    buffer = next;
+/** An upper bound on the character n-grams of a word (what `charNgramHashes` needs room for). */
+export function charNgramCount(word: string, cfg: FeatureConfig): number {
+  return cfg.charMax > 0 ? (word.length + 2) * Math.max(0, cfg.charMax - cfg.charMin + 1) : 0;
+}
+
+/**
+ * Writes the character n-gram hashes (charMin..charMax) of the padded word " word " into `out` from `at`
+ * (odd hashes: the character block); returns how many. `out` needs room for `charNgramCount`.
+ */
+export function charNgramHashes(word: string, cfg: FeatureConfig, out: Uint32Array, at: number): number {
+  let pos = at;
+  const len = word.length + 2;
+  for (let s = 0; s + cfg.charMin <= len; s++) {
+    let h = NS_CHAR;
+    const stop = Math.min(len, s + cfg.charMax);
+    for (let e = s; e < stop; e++) {
+      const c = e === 0 || e === len - 1 ? 32 : word.charCodeAt(e - 1);
+      h = Math.imul(h ^ c, 0x01000193) >>> 0;
+      if (e - s + 1 >= cfg.charMin) out[pos++] = (h | 1) >>> 0;
+    }
   }
-  buffer[pos] = (h | 1) >>> 0;
-  return pos + 1;
+  return pos - at;
 }
 
 function lengthBucket(n: number): number {
@@ -119,6 +136,8 @@ export function collectHashes(
   tokens: Token[],
   question: string | null | undefined,
   cfg: FeatureConfig,
+  /** false: leave out the character n-grams (the scorer takes them per word, from `charNgramHashes`) */
+  withChars = true,
 ): { hashes: Uint32Array; length: number } {
   let pos = 0;
   const qPolarity = cfg.question ? questionPolarity(question) : 'none';
@@ -135,19 +154,9 @@ export function collectHashes(
     if (cfg.wordNgrams >= 3 && t > 1) {
       pos = push(pos, mix(mix(mix(NS_TRIGRAM, stemHashes[t - 2]!), stemHashes[t - 1]!), hs));
     }
-    if (cfg.charMax > 0) {
-      // character n-grams inside the padded word " word "
-      const w = tok.word;
-      const len = w.length + 2;
-      for (let s = 0; s + cfg.charMin <= len; s++) {
-        let h = NS_CHAR;
-        const stop = Math.min(len, s + cfg.charMax);
-        for (let e = s; e < stop; e++) {
-          const c = e === 0 || e === len - 1 ? 32 : w.charCodeAt(e - 1);
-          h = Math.imul(h ^ c, 0x01000193) >>> 0;
-          if (e - s + 1 >= cfg.charMin) pos = pushChar(pos, h);
-        }
-      }
+    if (withChars && cfg.charMax > 0) {
+      ensureRoom(pos + charNgramCount(tok.word, cfg));
+      pos += charNgramHashes(tok.word, cfg, buffer, pos);
     }
   }
   if (cfg.question && question) {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isLinearModel, predictThemes, type TrainingExample, trainThemeModel } from '../src/classifier.ts';
+import {
+  isLinearModel,
+  type LinearModel,
+  predictThemes,
+  scoreLinear,
+  type TrainingExample,
+  trainThemeModel,
+} from '../src/classifier.ts';
+import { extractFeatures } from '../src/features.ts';
+import { HashIndex, platt, tfidfRow } from '../src/linear.ts';
 
 const templates: Record<string, string[]> = {
   parking: [
@@ -78,5 +87,52 @@ describe('theme classifier', () => {
     const model = trainThemeModel(train);
     expect(predictThemes(model, 'Nothing', 'What could we do better?').predicted).toEqual(['praise']);
     expect(predictThemes(model, 'Nothing', 'What was good?').predicted).toEqual(['criticism']);
+  });
+});
+
+describe('theme model scoring', () => {
+  /** The model's margins the slow, obvious way: the text's TF-IDF row (as in training) times the weights. */
+  function referenceProbabilities(model: LinearModel, text: string, question: string | null): number[] {
+    const bytes = (s: string) => {
+      const b = Buffer.from(s, 'base64');
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    };
+    const vocab = new Uint32Array(bytes(model.vocab));
+    const idf = new Float32Array(bytes(model.idf));
+    const colStart = new Int32Array(bytes(model.colStart));
+    const labelsOf = new Uint16Array(bytes(model.weightLabels));
+    const q = new Int16Array(bytes(model.weights));
+    const doc = extractFeatures(text, question, model.features);
+    const row = tfidfRow(doc.hashes, doc.counts, new HashIndex(vocab), idf, model.features.charWeight);
+    const margins = [...model.bias];
+    for (let k = 0; k < row.idx.length; k++) {
+      const col = row.idx[k]!;
+      for (let e = colStart[col]!; e < colStart[col + 1]!; e++) {
+        const l = labelsOf[e]!;
+        margins[l] = margins[l]! + q[e]! * model.weightScale[l]! * row.val[k]!;
+      }
+    }
+    return margins.map((m, l) => platt(m, model.calibration[l]!));
+  }
+
+  it('scores a text as its TF-IDF row times the weights, repeated character n-grams and words included', () => {
+    const model = trainThemeModel(examples());
+    const texts = [
+      'parking parking parking at the the hospital hospital',
+      'the food, the food and the nurse: tasty tasty lunch',
+      'rude reception staff; the doctor listened to the nurse',
+      'Wifi',
+      '',
+      'rudely reparked the carparks near the hospitals',
+    ];
+    for (const text of texts) {
+      for (const question of [null, 'What could we do better?']) {
+        const probs = scoreLinear(model, text, question);
+        const expected = referenceProbabilities(model, text, question);
+        expected.forEach((p, l) => {
+          expect(probs[l]).toBeCloseTo(p, 6);
+        });
+      }
+    }
   });
 });
