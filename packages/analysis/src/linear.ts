@@ -110,7 +110,13 @@ export interface SvmOptions {
   featureScale?: Float64Array;
 }
 
-/** Binary L2-regularised, L2-loss SVM in the dual. Returns weights (length dim) and bias. */
+/**
+ * Binary L2-regularised, L2-loss SVM in the dual. Returns weights (length dim) and bias.
+ *
+ * With a feature scale r the problem is solved on x ∘ r without copying the rows: the solver keeps
+ * u = w_r ∘ r (w_r: the weights on the scaled inputs), so the margin is u · x and an update adds d · r² ∘ x;
+ * u is then already the weight vector on the unscaled inputs.
+ */
 export function trainBinarySvm(
   rows: SparseRow[],
   positive: Uint8Array,
@@ -143,44 +149,64 @@ export function trainBinarySvm(
       qd[i] = xx + diag[i]!;
     }
   }
-  const r = scale ?? new Float64Array(dim).fill(1);
+  const r2 = new Float64Array(dim).fill(1);
+  if (scale) for (let c = 0; c < dim; c++) r2[c] = scale[c]! * scale[c]!;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rand = rng(opts.seed);
+  // Shrinking as in liblinear: a row at alpha = 0 whose gradient is above the last pass's largest projected
+  // gradient is left out of the following passes (most negatives of a rare label, after a pass or two); when the
+  // active rows have converged, every row is checked once more before stopping.
+  let active = n;
+  let pgMaxOld = Infinity;
   for (let epoch = 0; epoch < opts.maxEpochs; epoch++) {
-    shuffleInPlace(order, rand);
+    shuffleInPlace(order.subarray(0, active), rand);
     let maxPG = -Infinity;
     let minPG = Infinity;
-    for (let o = 0; o < n; o++) {
+    for (let o = 0; o < active; o++) {
       const i = order[o]!;
       const row = rows[i]!;
       const idx = row.idx;
       const val = row.val;
       const y = positive[i] ? 1 : -1;
       let dot = bias;
-      for (let k = 0; k < idx.length; k++) {
-        const c = idx[k]!;
-        dot += w[c]! * r[c]! * val[k]!;
-      }
+      for (let k = 0; k < idx.length; k++) dot += w[idx[k]!]! * val[k]!;
       const a = alpha[i]!;
       const g = y * dot - 1 + a * diag[i]!;
-      const pg = a === 0 ? Math.min(g, 0) : g;
+      let pg = g;
+      if (a === 0) {
+        if (g > pgMaxOld) {
+          active--;
+          order[o] = order[active]!;
+          order[active] = i;
+          o--;
+          continue;
+        }
+        if (g > 0) pg = 0;
+      }
       if (pg > maxPG) maxPG = pg;
       if (pg < minPG) minPG = pg;
       if (Math.abs(pg) > 1e-12) {
         const next = Math.max(a - g / qd[i]!, 0);
         const d = (next - a) * y;
         alpha[i] = next;
-        for (let k = 0; k < idx.length; k++) {
-          const c = idx[k]!;
-          w[c] = w[c]! + d * r[c]! * val[k]!;
-        }
+        if (scale) {
+          for (let k = 0; k < idx.length; k++) {
+            const c = idx[k]!;
+            w[c] = w[c]! + d * r2[c]! * val[k]!;
+          }
+        } else for (let k = 0; k < idx.length; k++) w[idx[k]!] = w[idx[k]!]! + d * val[k]!;
         bias += d;
       }
     }
-    if (maxPG - minPG < opts.tolerance) break;
+    if (maxPG - minPG <= opts.tolerance) {
+      if (active === n) break;
+      active = n;
+      pgMaxOld = Infinity;
+      continue;
+    }
+    pgMaxOld = maxPG > 0 ? maxPG : Infinity;
   }
-  if (scale) for (let c = 0; c < dim; c++) w[c] = w[c]! * scale[c]!;
   return { w, bias };
 }
 
