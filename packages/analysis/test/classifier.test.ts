@@ -37,6 +37,18 @@ describe('theme classifier', () => {
     expect(predictThemes(model, 'The nurse was kind and listened').predicted).toEqual(['staff']);
   });
 
+  it('pulls a label with few examples towards its name (label-name prior)', () => {
+    const base = examples();
+    const rare: TrainingExample[] = [
+      { text: 'the wheelchair broke on the ward', labels: ['Medical equipment'] },
+      { text: 'my hoist was not repaired', labels: ['Medical equipment'] },
+    ];
+    const text = 'they never fixed the broken equipment';
+    const on = predictThemes(trainThemeModel([...base, ...rare]), text).scores['Medical equipment']!;
+    const off = predictThemes(trainThemeModel([...base, ...rare], { namePrior: 0 }), text).scores['Medical equipment']!;
+    expect(on).toBeGreaterThan(off);
+  });
+
   it('gives every label a probability between 0 and 1', () => {
     const { scores } = predictThemes(trainThemeModel(examples()), 'parking was awful');
     expect(Object.keys(scores).sort()).toEqual(['food', 'parking', 'staff']);
