@@ -129,7 +129,9 @@ export function trainBinarySvm(
   opts: SvmOptions,
 ): { w: Float64Array; bias: number } {
   const n = rows.length;
-  const w = opts.prior ? Float64Array.from(opts.prior) : new Float64Array(dim);
+  // w holds u (see above): a prior given in the scaled space starts it at prior ∘ r
+  const w = new Float64Array(dim);
+  if (opts.prior) for (let c = 0; c < dim; c++) w[c] = opts.prior[c]! * (opts.featureScale?.[c] ?? 1);
   let bias = 0;
   const alpha = new Float64Array(n);
   const diag = new Float64Array(n);
