@@ -44,12 +44,22 @@ describe('trainBinarySvm', () => {
     const y = new Uint8Array(40);
     for (let i = 0; i < 40; i++) {
       const idx = [0, 1, 2, 3, 4, 5].filter(() => rand() < 0.6);
-      rows.push(row(idx, idx.map(() => rand() - 0.5)));
+      rows.push(
+        row(
+          idx,
+          idx.map(() => rand() - 0.5),
+        ),
+      );
       y[i] = rand() < 0.4 ? 1 : 0;
     }
     const opts = { C: 0.5, posWeight: 1.5, maxEpochs: 200, tolerance: 1e-6, seed: 3 };
     const viaScale = trainBinarySvm(rows, y, 6, { ...opts, featureScale: scale });
-    const preScaled = rows.map((r) => row(Array.from(r.idx), Array.from(r.idx, (c, k) => r.val[k]! * scale[c]!)));
+    const preScaled = rows.map((r) =>
+      row(
+        Array.from(r.idx),
+        Array.from(r.idx, (c, k) => r.val[k]! * scale[c]!),
+      ),
+    );
     const direct = trainBinarySvm(preScaled, y, 6, opts);
     expect(viaScale.bias).toBeCloseTo(direct.bias, 4);
     // weights on the raw input = weights on the scaled input × r
