@@ -26,8 +26,8 @@ export interface RetrainOptions {
   maxExamples?: number;
   /**
    * The word-embedding table new models are trained with, e.g. `sharedWordEmbeddings` (built on first use if its
-   * cache file is missing); `closeloop start` passes it when THEME_MODEL_EMBEDDINGS=on. Default null: no
-   * embeddings, since they cost pipeline throughput (~17 %) and training time (~2×).
+   * cache file is missing); `closeloop start` passes it unless THEME_MODEL_EMBEDDINGS=off. Default here null: no
+   * embeddings (they cost ~12 % pipeline throughput and ~2× training time).
    */
   loadEmbeddings?: (() => Promise<WordEmbeddings>) | null;
 }
