@@ -2,22 +2,6 @@ import { AMBIGUOUS_GIVEN, AMBIGUOUS_SURNAMES, GIVEN_NAME_SET, nameKey, SURNAME_S
 import { NAME_PARTICLES, NAME_SUFFIXES, NOT_NAME_WORDS, ORG_PLACE_FOLLOWERS, TITLES } from './name-words.ts';
 import type { PiiCandidate } from './types.ts';
 
-interface Word {
-  start: number;
-  end: number;
-  text: string;
-  lower: string;
-  cap: boolean;
-  /** First word of a sentence or line, where capitals say nothing. */
-  initial: boolean;
-  /** Lexicon key: lower case without diacritics or a trailing dot. */
-  key: string;
-  /** Written with a possessive "'s", which ends a name. */
-  possessive: boolean;
-}
-
-const WORD_RE = /[\p{L}][\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*\.?/gu;
-
 // Cues before a name. Strong cues accept even a lower-case or unknown word; weak ones need a capital.
 // Cues before a name. Strong cues accept even a lower-case or unknown word; weak ones need a capital. Each is scanned
 // once over the text; a word is cued when it starts where a cue (plus its trailing space) ends.
@@ -28,12 +12,85 @@ const WEAK_CUE_RE =
   /(?:\bi'm|\bi am|\bthis is|\bspoke to|\bspoke with|\bspeak to|\bspeaking to|\bspoken to|\btalked to|\btalking to|\bsaw|\bseen by|\btreated by|\bhelped by|\basked for|\bask for|\bask|\bthanks to|\bthank you|\bthanks|\bhi|\bhello|\bdear|\bcheers|\bdiolch i|\bdiolch|\bsays|\bsaid|\bexplained|\baccording to|\bstarring)\s*,?\s*/gi;
 const PREP_CUE_RE = /\b(?:by|with|from|and|to|of)\s+/gi;
 
-function cueEnds(text: string, re: RegExp): Set<number> {
+/**
+ * A cue regex prepared for scanning: a sticky copy, and the literal prefixes of its alternatives. Every alternative
+ * starts with `\b` and at least two literal characters, and the regexes are case-insensitive without the `u` flag,
+ * so a match can only start at an ASCII letter that begins an ASCII word and whose next two or three characters fold
+ * (ASCII case only) to one of those prefixes.
+ */
+interface CueScanner {
+  sticky: RegExp;
+  /** Bit in CUE_PREFIX2 for an alternative whose literal prefix is these two characters. */
+  bit2: number;
+  /** Bit in CUE_PREFIX2 for an alternative whose literal prefix starts with these two characters and has a third. */
+  bit3: number;
+  keys3: Set<number>;
+}
+
+/** Bits of the cue scanners by folded two-character key (c0 * 128 + c1). */
+const CUE_PREFIX2 = new Uint8Array(128 * 128);
+
+function foldAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function cueScanner(re: RegExp, index: number): CueScanner {
+  if (re.flags !== 'gi') throw new Error(`cue regex flags: ${re.flags}`);
+  const src = re.source.replace(/\\b/g, '');
+  if (!src.startsWith('(?:')) throw new Error(`cue regex shape: ${re.source}`);
+  const body = src.slice(3, src.indexOf(')'));
+  if (body.includes('(')) throw new Error(`cue regex shape: ${re.source}`);
+  const bit2 = 1 << (2 * index);
+  const bit3 = 1 << (2 * index + 1);
+  const keys3 = new Set<number>();
+  for (const alt of body.split('|')) {
+    let lit = '';
+    for (let k = 0; k < alt.length && lit.length < 3; k++) {
+      const c = alt[k]!;
+      const next = alt[k + 1];
+      if ('\\.[](){}*+?^$|'.includes(c) || (next !== undefined && '?*+{'.includes(next))) break;
+      lit += c;
+    }
+    if (lit.length < 2 || /[^\x20-\x7e]/.test(lit)) throw new Error(`cue regex alternative: ${alt}`);
+    const k2 = foldAscii(lit.charCodeAt(0)) * 128 + foldAscii(lit.charCodeAt(1));
+    if (lit.length === 2) CUE_PREFIX2[k2]! |= bit2;
+    else {
+      CUE_PREFIX2[k2]! |= bit3;
+      keys3.add(k2 * 128 + foldAscii(lit.charCodeAt(2)));
+    }
+  }
+  return { sticky: new RegExp(re.source, 'iy'), bit2, bit3, keys3 };
+}
+
+const STRONG_CUES = cueScanner(STRONG_CUE_RE, 0);
+const WEAK_CUES = cueScanner(WEAK_CUE_RE, 1);
+const PREP_CUES = cueScanner(PREP_CUE_RE, 2);
+
+/** 1 for ASCII letters, 2 for digits and "_" (the other ASCII word characters of `\b`), 0 otherwise. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII_WORD[c] = 1;
+  else if ((c >= 48 && c <= 57) || c === 95) ASCII_WORD[c] = 2;
+}
+
+/** The end of every match of the cue regex, scanned left to right without overlaps (as `matchAll` does). */
+function cueEnds(text: string, candidates: number[], sc: CueScanner): Set<number> {
   const ends = new Set<number>();
-  re.lastIndex = 0;
-  for (const m of text.matchAll(re)) ends.add(m.index + m[0].length);
+  const { sticky, bit2, bit3, keys3 } = sc;
+  let from = 0;
+  for (let s = 0; s < candidates.length; s += 3) {
+    const p = candidates[s]!;
+    if (p < from) continue;
+    const bits = candidates[s + 1]!;
+    if ((bits & bit2) === 0 && ((bits & bit3) === 0 || !keys3.has(candidates[s + 2]!))) continue;
+    sticky.lastIndex = p;
+    if (!sticky.test(text)) continue;
+    from = sticky.lastIndex;
+    ends.add(from);
+  }
   return ends;
 }
+
 const SPEECH_AFTER_RE =
   /^(?:'s)?,?\s+(?:says|said|shouted|asked|explained|told|added|wrote|replied|points out|lives|moved|called|rang|emailed)\b/;
 const SURNAME_MORPH_RE =
@@ -60,34 +117,193 @@ function isInitialPosition(text: string, start: number): boolean {
   return c === '.' || c === '!' || c === '?' || c === '\n' || c === ':' || c === '…';
 }
 
-function tokenise(text: string, noCase: boolean): Word[] {
+/** Character classes for the tokeniser: letters (\p{L}), marks (\p{M}), anything else. */
+const C_LETTER = 1;
+const C_MARK = 2;
+const C_OTHER = 3;
+/** Class of each BMP code unit, filled in on first sight (0: not yet known). ASCII letters are set up front. */
+const BMP_CLASS = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) BMP_CLASS[c] = ASCII_WORD[c] === 1 ? C_LETTER : C_OTHER;
+const ASTRAL_CLASS = new Map<number, number>();
+const LETTER_RE = /^\p{L}$/u;
+const MARK_RE = /^\p{M}$/u;
+
+function classOf(ch: string): number {
+  return LETTER_RE.test(ch) ? C_LETTER : MARK_RE.test(ch) ? C_MARK : C_OTHER;
+}
+
+/** Width (1 or 2 code units) of the code point classified by the last `charClass` call. */
+let classWidth = 1;
+
+/** Class of the code point at `p` (p < text.length); sets `classWidth`. Lone surrogates are C_OTHER. */
+function charClass(text: string, p: number): number {
+  const c = text.charCodeAt(p);
+  if (c >= 0xd800 && c <= 0xdbff && p + 1 < text.length) {
+    const d = text.charCodeAt(p + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      classWidth = 2;
+      const cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+      let k = ASTRAL_CLASS.get(cp);
+      if (k === undefined) {
+        k = classOf(String.fromCodePoint(cp));
+        ASTRAL_CLASS.set(cp, k);
+      }
+      return k;
+    }
+  }
+  classWidth = 1;
+  let k = BMP_CLASS[c]!;
+  if (k === 0) {
+    k = c >= 0xd800 && c <= 0xdfff ? C_OTHER : classOf(String.fromCharCode(c));
+    BMP_CLASS[c] = k;
+  }
+  return k;
+}
+
+/** Records `q` as a cue candidate when an ASCII word starts there and a cue alternative may start with it. */
+function addCueCandidate(text: string, q: number, out: number[]): void {
+  const n = text.length;
+  if (q + 1 >= n) return;
+  if (q > 0) {
+    const b = text.charCodeAt(q - 1);
+    if (b < 128 && ASCII_WORD[b] !== 0) return;
+  }
+  const c1 = text.charCodeAt(q + 1);
+  if (c1 >= 128) return;
+  const k2 = foldAscii(text.charCodeAt(q)) * 128 + foldAscii(c1);
+  const bits = CUE_PREFIX2[k2]!;
+  if (bits === 0) return;
+  const c2 = q + 2 < n ? text.charCodeAt(q + 2) : 128;
+  out.push(q, bits, c2 < 128 ? k2 * 128 + foldAscii(c2) : -1);
+}
+
+/** A word of the text. Its strings, lexicon key and sentence position are worked out when first asked for. */
+class Word {
+  readonly start: number;
+  readonly end: number;
+  readonly cap: boolean;
+  /** Written with a possessive "'s", which ends a name. */
+  readonly possessive: boolean;
+  private readonly source: string;
+  /** Lexicon keys only matter for words that can start a name (capitalised, or any word in text without capitals). */
+  private readonly relevant: boolean;
+  private textCache: string | undefined = undefined;
+  private lowerCache: string | undefined = undefined;
+  private keyCache: string | undefined = undefined;
+  private initialCache = -1;
+
+  constructor(source: string, start: number, end: number, cap: boolean, possessive: boolean, relevant: boolean) {
+    this.source = source;
+    this.start = start;
+    this.end = end;
+    this.cap = cap;
+    this.possessive = possessive;
+    this.relevant = relevant;
+  }
+
+  get text(): string {
+    if (this.textCache === undefined) this.textCache = this.source.slice(this.start, this.end);
+    return this.textCache;
+  }
+
+  /** Lower case, with typographic apostrophes made straight. */
+  get lower(): string {
+    if (this.lowerCache === undefined) {
+      const lower = this.text.toLowerCase();
+      this.lowerCache = lower.includes('’') ? lower.replace(/’/g, "'") : lower;
+    }
+    return this.lowerCache;
+  }
+
+  /** Lexicon key: lower case without diacritics or a trailing dot. */
+  get key(): string {
+    if (this.keyCache === undefined) {
+      const t = this.text;
+      this.keyCache = this.relevant ? nameKey(t.endsWith('.') ? t.slice(0, -1) : t) : t.toLowerCase();
+    }
+    return this.keyCache;
+  }
+
+  /** First word of a sentence or line, where capitals say nothing. */
+  get initial(): boolean {
+    if (this.initialCache < 0) this.initialCache = this.cap && isInitialPosition(this.source, this.start) ? 1 : 0;
+    return this.initialCache === 1;
+  }
+}
+
+/**
+ * The words of the text, as `[\p{L}][\p{L}\p{M}]*(?:['’-][\p{L}\p{M}]+)*\.?` matches them (a possessive "'s" and a
+ * sentence-final dot taken off), and the cue candidates (see `cueEnds`) in `cues`.
+ */
+function tokenise(text: string, noCase: boolean, cues: number[]): Word[] {
   const words: Word[] = [];
-  WORD_RE.lastIndex = 0;
-  for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
-    let t = m[0];
-    const n = t.length;
+  const n = text.length;
+  let p = 0;
+  while (p < n) {
+    let c = text.charCodeAt(p);
+    if (c < 128) {
+      if (BMP_CLASS[c] !== C_LETTER) {
+        p++;
+        continue;
+      }
+      p++;
+    } else {
+      if (charClass(text, p) !== C_LETTER) {
+        p += classWidth;
+        continue;
+      }
+      p += classWidth;
+    }
+    const start = p - (c < 128 ? 1 : classWidth);
+    // Plain words are ASCII letters only (and maybe a final dot): the only ASCII word start in them is the first.
+    let plain = c < 128;
+    for (;;) {
+      while (p < n) {
+        c = text.charCodeAt(p);
+        if (c < 128) {
+          if (BMP_CLASS[c] !== C_LETTER) break;
+          p++;
+        } else {
+          if (charClass(text, p) === C_OTHER) break;
+          plain = false;
+          p += classWidth;
+        }
+      }
+      if (p + 1 < n) {
+        c = text.charCodeAt(p);
+        if ((c === 0x27 || c === 0x2019 || c === 0x2d) && charClass(text, p + 1) !== C_OTHER) {
+          plain = false;
+          p += 1 + classWidth;
+          continue;
+        }
+      }
+      break;
+    }
+    if (p < n && text.charCodeAt(p) === 0x2e) p++;
+    const matchEnd = p;
+    if (plain) addCueCandidate(text, start, cues);
+    else {
+      for (let q = start; q < matchEnd; q++) {
+        const cq = text.charCodeAt(q);
+        if (cq < 128 && ASCII_WORD[cq] === 1) addCueCandidate(text, q, cues);
+      }
+    }
+    let e = matchEnd;
     const possessive =
-      n > 3 &&
-      (t.charCodeAt(n - 1) | 0x20) === 0x73 &&
-      (t.charCodeAt(n - 2) === 0x27 || t.charCodeAt(n - 2) === 0x2019);
-    if (possessive) t = t.slice(0, -2);
-    const first = t[0]!;
-    const cap = first !== first.toLowerCase();
+      e - start > 3 &&
+      (text.charCodeAt(e - 1) | 0x20) === 0x73 &&
+      (text.charCodeAt(e - 2) === 0x27 || text.charCodeAt(e - 2) === 0x2019);
+    if (possessive) e -= 2;
+    const c0 = text.charCodeAt(start);
+    let cap: boolean;
+    if (c0 < 128) cap = c0 >= 65 && c0 <= 90;
+    else {
+      const first = text[start]!;
+      cap = first !== first.toLowerCase();
+    }
     // Keep the dot only on initials and abbreviations ("D.", "Dr."), not at sentence ends.
-    if (t.endsWith('.') && t.length > 2 && !TITLES.has(t.slice(0, -1).toLowerCase())) t = t.slice(0, -1);
-    const lower = t.toLowerCase();
-    // Lexicon keys and sentence position only matter for words that can start a name.
-    const relevant = cap || noCase;
-    words.push({
-      start: m.index,
-      end: m.index + t.length,
-      text: t,
-      lower: lower.includes('’') ? lower.replace(/’/g, "'") : lower,
-      cap,
-      initial: cap && isInitialPosition(text, m.index),
-      key: relevant ? nameKey(t.endsWith('.') ? t.slice(0, -1) : t) : lower,
-      possessive,
-    });
+    if (text.charCodeAt(e - 1) === 0x2e && e - start > 2 && !TITLES.has(text.slice(start, e - 1).toLowerCase())) e--;
+    words.push(new Word(text, start, e, cap, possessive, cap || noCase));
   }
   return words;
 }
@@ -174,15 +390,21 @@ function pushSpan(out: PiiCandidate[], words: Word[], i: number, j: number, prio
 export function findNames(text: string, out: PiiCandidate[]): void {
   // Text written without capitals ("eva kleist lives at …") gives no case signal; fall back on the lexicon.
   const noCase = !/\p{Lu}/u.test(text);
-  const words = tokenise(text, noCase);
+  const candidates: number[] = [];
+  const words = tokenise(text, noCase, candidates);
   if (words.length === 0) return;
   const found: PiiCandidate[] = [];
-  const strongCues = cueEnds(text, STRONG_CUE_RE);
-  const weakCues = cueEnds(text, WEAK_CUE_RE);
-  const prepCues = cueEnds(text, PREP_CUE_RE);
+  const strongCues = cueEnds(text, candidates, STRONG_CUES);
+  const weakCues = cueEnds(text, candidates, WEAK_CUES);
+  const prepCues = cueEnds(text, candidates, PREP_CUES);
   let i = 0;
   while (i < words.length) {
     const w = words[i]!;
+    // A lower-case word in text with capitals can only start a name right after a strong cue.
+    if (!w.cap && !noCase && !strongCues.has(w.start)) {
+      i++;
+      continue;
+    }
     const prev = words[i - 1];
     // 1. Title + name: "Dr. Kyle Kuefer", "Mrs Jones".
     if (
