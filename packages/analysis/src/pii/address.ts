@@ -1,3 +1,4 @@
+import { ASCII_WORD, C_LETTER, C_OTHER, charClass, classBefore } from './chars.ts';
 import { textBefore } from './context.ts';
 import type { PiiCandidate } from './types.ts';
 
@@ -219,11 +220,58 @@ function extendAddress(text: string, end: number): number {
   return committed;
 }
 
+const DIGIT_RE = /\d/g;
+
 const SECONDARY_ALONE_RE = /^(?:apt|apartment|suite|unit|flat|psc|po box|p\.o\. box)\b/i;
 
+// Candidate starts: each number or word at a token boundary. A match never hides another (the character after a
+// match is one the lookbehind refuses), so the matches are exactly the places where the regex matches.
+const START_RE = /(?<![\p{L}\p{M}\d'’.:/-])(?:\d{1,5}\b|[\p{L}])/gu;
+// Text with capitals skips lower-case words (they need an address cue and no capital in the text), so its starts are
+// looked for only at digits, capitals and non-ASCII characters, and checked as START_RE would.
+const CASED_CANDIDATE_RE = /[0-9A-Z\u0080-\uffff]/g;
+
+/** Does START_RE match at `p`, an ASCII digit, an ASCII capital or a non-ASCII code unit? */
+function startsAt(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  if (p > 0) {
+    const b = text.charCodeAt(p - 1);
+    // A u-mode scan never starts inside a surrogate pair.
+    if (c >= 0xdc00 && c <= 0xdfff && b >= 0xd800 && b <= 0xdbff) return false;
+    // (?<![\p{L}\p{M}\d'’.:/-])
+    if (b < 128) {
+      if (ASCII_WORD[b] === 1 || (b >= 48 && b <= 57) || b === 39 || b === 46 || b === 58 || b === 47 || b === 45)
+        return false;
+    } else if (b === 0x2019 || classBefore(text, p) !== C_OTHER) return false;
+  }
+  if (c >= 48 && c <= 57) {
+    // \d{1,5}\b: a run of at most five digits not followed by an ASCII word character.
+    let q = p + 1;
+    while (q < text.length && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+    if (q - p > 5) return false;
+    const a = q < text.length ? text.charCodeAt(q) : 32;
+    return !(a < 128 && ASCII_WORD[a] !== 0);
+  }
+  if (c < 128) return c >= 65 && c <= 90;
+  return charClass(text, p) === C_LETTER;
+}
+
+function candidateStarts(text: string, noCaseText: boolean): number[] {
+  const starts: number[] = [];
+  if (noCaseText) {
+    for (const m of text.matchAll(START_RE)) starts.push(m.index);
+    return starts;
+  }
+  const re = CASED_CANDIDATE_RE;
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const p = re.lastIndex - 1;
+    if (startsAt(text, p)) starts.push(p);
+  }
+  return starts;
+}
+
 export function findAddresses(text: string, out: PiiCandidate[]): void {
-  // Candidate starts: each number or word at a token boundary.
-  const re = /(?<![\p{L}\p{M}\d'’.:/-])(?:\d{1,5}\b|[\p{L}])/gu;
   const noCaseText = !/\p{Lu}/u.test(text);
   // Address cues ("lives at", "address:") are found once; a start is cued when one ends up to 20 characters before
   // it within the same sentence.
@@ -236,8 +284,10 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     return false;
   };
   let lastEnd = 0;
-  for (const m of text.matchAll(re)) {
-    const start = m.index;
+  // The next digit and the next line break at or after the current start (starts only grow).
+  let nextDigit = -1;
+  let nextBreak = -1;
+  for (const start of candidateStarts(text, noCaseText)) {
     if (start < lastEnd) continue;
     const ch = text[start]!;
     const isDigit = ch >= '0' && ch <= '9';
@@ -246,9 +296,15 @@ export function findAddresses(text: string, out: PiiCandidate[]): void {
     const strongContext = cueEnds.length > 0 && cued(start);
     // Without a cue, a street needs a number on its line ("14 Mill Lane", "Koskikatu 25").
     if (!isDigit && !strongContext) {
-      const ahead = text.slice(start, start + 60);
-      const nl = ahead.indexOf('\n');
-      if (!/\d/.test(nl >= 0 ? ahead.slice(0, nl) : ahead)) continue;
+      if (nextDigit < start) {
+        DIGIT_RE.lastIndex = start;
+        nextDigit = DIGIT_RE.test(text) ? DIGIT_RE.lastIndex - 1 : text.length;
+      }
+      if (nextBreak < start) {
+        nextBreak = text.indexOf('\n', start);
+        if (nextBreak < 0) nextBreak = text.length;
+      }
+      if (!(nextDigit < start + 60 && nextDigit < nextBreak)) continue;
     }
     const before = lowerWord ? textBefore(text, start, 60) : '';
     // Lower-case street names ("255 hersnapvej 18") need the cue right before them.

@@ -1,3 +1,4 @@
+import { ASCII_WORD, BMP_CLASS, C_LETTER, C_OTHER, charClass, classWidth } from './chars.ts';
 import { AMBIGUOUS_GIVEN, AMBIGUOUS_SURNAMES, GIVEN_NAME_SET, nameKey, SURNAME_SET } from './given-names.ts';
 import { NAME_PARTICLES, NAME_SUFFIXES, NOT_NAME_WORDS, ORG_PLACE_FOLLOWERS, TITLES } from './name-words.ts';
 import type { PiiCandidate } from './types.ts';
@@ -66,13 +67,6 @@ const STRONG_CUES = cueScanner(STRONG_CUE_RE, 0);
 const WEAK_CUES = cueScanner(WEAK_CUE_RE, 1);
 const PREP_CUES = cueScanner(PREP_CUE_RE, 2);
 
-/** 1 for ASCII letters, 2 for digits and "_" (the other ASCII word characters of `\b`), 0 otherwise. */
-const ASCII_WORD = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) ASCII_WORD[c] = 1;
-  else if ((c >= 48 && c <= 57) || c === 95) ASCII_WORD[c] = 2;
-}
-
 /** The end of every match of the cue regex, scanned left to right without overlaps (as `matchAll` does). */
 function cueEnds(text: string, candidates: number[], sc: CueScanner): Set<number> {
   const ends = new Set<number>();
@@ -115,49 +109,6 @@ function isInitialPosition(text: string, start: number): boolean {
   if (i < 0) return true;
   const c = text[i]!;
   return c === '.' || c === '!' || c === '?' || c === '\n' || c === ':' || c === '…';
-}
-
-/** Character classes for the tokeniser: letters (\p{L}), marks (\p{M}), anything else. */
-const C_LETTER = 1;
-const C_MARK = 2;
-const C_OTHER = 3;
-/** Class of each BMP code unit, filled in on first sight (0: not yet known). ASCII letters are set up front. */
-const BMP_CLASS = new Uint8Array(0x10000);
-for (let c = 0; c < 128; c++) BMP_CLASS[c] = ASCII_WORD[c] === 1 ? C_LETTER : C_OTHER;
-const ASTRAL_CLASS = new Map<number, number>();
-const LETTER_RE = /^\p{L}$/u;
-const MARK_RE = /^\p{M}$/u;
-
-function classOf(ch: string): number {
-  return LETTER_RE.test(ch) ? C_LETTER : MARK_RE.test(ch) ? C_MARK : C_OTHER;
-}
-
-/** Width (1 or 2 code units) of the code point classified by the last `charClass` call. */
-let classWidth = 1;
-
-/** Class of the code point at `p` (p < text.length); sets `classWidth`. Lone surrogates are C_OTHER. */
-function charClass(text: string, p: number): number {
-  const c = text.charCodeAt(p);
-  if (c >= 0xd800 && c <= 0xdbff && p + 1 < text.length) {
-    const d = text.charCodeAt(p + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) {
-      classWidth = 2;
-      const cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-      let k = ASTRAL_CLASS.get(cp);
-      if (k === undefined) {
-        k = classOf(String.fromCodePoint(cp));
-        ASTRAL_CLASS.set(cp, k);
-      }
-      return k;
-    }
-  }
-  classWidth = 1;
-  let k = BMP_CLASS[c]!;
-  if (k === 0) {
-    k = c >= 0xd800 && c <= 0xdfff ? C_OTHER : classOf(String.fromCharCode(c));
-    BMP_CLASS[c] = k;
-  }
-  return k;
 }
 
 /** Records `q` as a cue candidate when an ASCII word starts there and a cue alternative may start with it. */

@@ -99,7 +99,11 @@ export function findNiNumbers(text: string, out: PiiCandidate[]): void {
 const POSTCODE_RE =
   /\b(?:GIR ?0AA|(?:[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRV-Y\d]?|[A-HK-Y]\d|\d[A-HJKPSTUW]))( ?)\d[ABD-HJLNP-UW-Z]{2})\b/gi;
 
+// Every postcode ends with its inward code (a digit and two letters); without one the scan is skipped.
+const INWARD_CODE_RE = /\d[ABD-HJLNP-UW-Z]{2}/i;
+
 export function findPostcodes(text: string, out: PiiCandidate[]): void {
+  if (!INWARD_CODE_RE.test(text)) return;
   for (const m of text.matchAll(POSTCODE_RE)) {
     const upper = m[0] === m[0].toUpperCase();
     // Lower-case forms need the separating space ("cf10 1ab"), otherwise words like "b12abs" would match.
@@ -159,7 +163,11 @@ const SORT_CONTEXT = /\bsort[\s-]?code|\bcod didoli/;
 const ACCOUNT_RE = /(?<![\d-])\d{6,10}(?![\d-])/g;
 const ACCOUNT_CONTEXT = /\b(?:account|acct|acc|a\/c|rhif cyfrif|cyfrif)\b[^.\n]{0,25}$/;
 
+// Sort codes and account numbers need a run of six digits or three separated pairs; without one the scans are skipped.
+const BANK_SHAPE_RE = /\d{6}|\d{2}[- ]\d{2}[- ]\d{2}/;
+
 export function findBankDetails(text: string, out: PiiCandidate[]): void {
+  if (!BANK_SHAPE_RE.test(text)) return;
   const sortCodes: number[] = [];
   for (const m of text.matchAll(SORT_CODE_RE)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
@@ -185,7 +193,11 @@ const DATE_RE = new RegExp(
 const DOB_CONTEXT =
   /\b(?:born|dob|d\.o\.b\.?|date of birth|birth ?date|birthday|b\.|dyddiad geni|ganwyd|geni)\b[^.\n]{0,30}$/;
 
+// A word of DOB_CONTEXT must appear in the lower-cased text; without one the date scan is skipped.
+const DOB_WORD_RE = /born|dob|d\.o\.b|birth|b\.|geni|ganwyd/;
+
 export function findDatesOfBirth(text: string, out: PiiCandidate[]): void {
+  if (!DOB_WORD_RE.test(text.toLowerCase())) return;
   for (const m of text.matchAll(DATE_RE)) {
     if (!DOB_CONTEXT.test(textBefore(text, m.index, 50))) continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'date_of_birth', priority: P_STRONG });
@@ -198,12 +210,19 @@ const US_STATES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|AA|AE|AP';
 const STATE_ZIP_RE = new RegExp(`(?<=[,\\s](?:${US_STATES})\\.?,?\\s)\\d{5}(?:-\\d{4})?(?![\\w-])`, 'g');
 
+// Each zip keyword contains "zip" or "post"; a zip after a state has five digits in a row.
+const ZIP_WORD_RE = /zip|post/i;
+const FIVE_DIGITS_RE = /\d{5}/;
+
 export function findZipCodes(text: string, out: PiiCandidate[]): void {
-  for (const m of text.matchAll(ZIP_KEYWORD_RE)) {
-    const value = m[1]!;
-    const start = m.index + m[0].length - value.length;
-    out.push({ start, end: start + value.length, type: 'zip_code', priority: P_CONTEXT });
+  if (ZIP_WORD_RE.test(text)) {
+    for (const m of text.matchAll(ZIP_KEYWORD_RE)) {
+      const value = m[1]!;
+      const start = m.index + m[0].length - value.length;
+      out.push({ start, end: start + value.length, type: 'zip_code', priority: P_CONTEXT });
+    }
   }
+  if (!FIVE_DIGITS_RE.test(text)) return;
   for (const m of text.matchAll(STATE_ZIP_RE)) {
     out.push({ start: m.index, end: m.index + m[0].length, type: 'zip_code', priority: P_CONTEXT - 5 });
   }
