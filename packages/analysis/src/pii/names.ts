@@ -346,8 +346,17 @@ export function findNames(text: string, out: PiiCandidate[]): void {
   if (words.length === 0) return;
   const found: PiiCandidate[] = [];
   const strongCues = cueEnds(text, candidates, STRONG_CUES);
-  const weakCues = cueEnds(text, candidates, WEAK_CUES);
-  const prepCues = cueEnds(text, candidates, PREP_CUES);
+  // Weak and preposition cues only matter for some capitalised runs: scanned when first asked for.
+  let weakCues: Set<number> | undefined;
+  let prepCues: Set<number> | undefined;
+  const weakCueAt = (pos: number): boolean => {
+    if (weakCues === undefined) weakCues = cueEnds(text, candidates, WEAK_CUES);
+    return weakCues.has(pos);
+  };
+  const prepCueAt = (pos: number): boolean => {
+    if (prepCues === undefined) prepCues = cueEnds(text, candidates, PREP_CUES);
+    return prepCues.has(pos);
+  };
   let i = 0;
   while (i < words.length) {
     const w = words[i]!;
@@ -399,29 +408,38 @@ export function findNames(text: string, out: PiiCandidate[]): void {
       run.some((r) => isGiven(r)) ||
       (len >= 2 && run.some((r) => isSurname(r))) ||
       (len === 1 && isSurname(w) && !w.initial);
-    const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(r.key) && GIVEN_NAME_SET.has(r.key));
-    // A vocative: ", Mark!" at the end of a sentence.
-    const vocative =
-      len === 1 &&
-      ambiguousGiven &&
-      /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) &&
-      /^[!?.]/.test(text.slice(w.end, w.end + 1));
-    const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
-    const weakCue = weakCues.has(w.start);
-    const speech = SPEECH_AFTER_RE.test(after);
-    // Dialogue speaker at the start of a line: "Nicole: Remember me".
-    const speaker =
-      len === 1 && /^\s*:/.test(after) && (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, w.start - 8), w.start)));
-    const shaped =
-      len >= 2 &&
-      run.some((r) => SURNAME_MORPH_RE.test(bare(r.lower)) || NON_ASCII_LETTER_RE.test(r.text)) &&
-      !(w.initial && len === 2 && !given && !run[1]!.cap);
-    const multiUnknown = len >= 2 && !w.initial;
+    // The other signals are only worked out when the lexicon does not settle it (all of them are pure tests).
     let accept = false;
+    let shaped = false;
     if (given) accept = true;
-    else if ((ambiguousGiven && len >= 2) || vocative) accept = true;
-    else if (shaped || (multiUnknown && (prepCues.has(w.start) || speech))) accept = true;
-    else if (weakCue || speech || speaker) accept = len >= 1;
+    else {
+      shaped =
+        len >= 2 &&
+        run.some((r) => SURNAME_MORPH_RE.test(bare(r.lower)) || NON_ASCII_LETTER_RE.test(r.text)) &&
+        !(w.initial && len === 2 && !run[1]!.cap);
+      const ambiguousGiven = run.some((r) => AMBIGUOUS_GIVEN.has(r.key) && GIVEN_NAME_SET.has(r.key));
+      // A vocative: ", Mark!" at the end of a sentence.
+      const vocative =
+        len === 1 &&
+        ambiguousGiven &&
+        /,\s*$/.test(text.slice(Math.max(0, w.start - 3), w.start)) &&
+        /^[!?.]/.test(text.slice(w.end, w.end + 1));
+      if ((ambiguousGiven && len >= 2) || vocative) accept = true;
+      else {
+        const after = text.slice(run[run.length - 1]!.end, run[run.length - 1]!.end + 24);
+        const speech = SPEECH_AFTER_RE.test(after);
+        const multiUnknown = len >= 2 && !w.initial;
+        if (shaped || (multiUnknown && (prepCueAt(w.start) || speech))) accept = true;
+        else {
+          // Dialogue speaker at the start of a line: "Nicole: Remember me".
+          const speaker =
+            len === 1 &&
+            /^\s*:/.test(after) &&
+            (i === 0 || /\n[ \t]*$/.test(text.slice(Math.max(0, w.start - 8), w.start)));
+          if (weakCueAt(w.start) || speech || speaker) accept = len >= 1;
+        }
+      }
+    }
     if (accept) {
       pushSpan(found, words, i, j, given || shaped ? 40 : 35);
     }
