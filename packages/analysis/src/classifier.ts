@@ -644,12 +644,15 @@ interface WordChars {
   cols: Int32Array;
   /** per label: Σ idf × weight over `cols`, i.e. the word's character block at term count 1 */
   row: Float32Array;
+  /** column of the word's (non-negated) unigram, −1 if none: for explanations */
+  unigram: number;
 }
 
 const WORD_CACHE_LIMIT = 20_000;
 let charHashScratch = new Uint32Array(256);
 
-function wordChars(model: LinearModel, c: Compiled, word: string): WordChars {
+function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
+  const word = tok.word;
   const hit = c.words.get(word);
   if (hit) return hit;
   const cfg = model.features;
@@ -667,7 +670,7 @@ function wordChars(model: LinearModel, c: Compiled, word: string): WordChars {
       row[c.weightLabels[e]!] = row[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const entry = { cols: Int32Array.from(cols), row };
+  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)) };
   if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
   return entry;
@@ -698,7 +701,7 @@ export function scoreTokens(
     let nt = 0;
     let touched = c.touched;
     for (let t = 0; t < tokens.length; t++) {
-      const entry = wordChars(model, c, tokens[t]!.word);
+      const entry = wordChars(model, c, tokens[t]!);
       const cols = entry.cols;
       if (nt + cols.length > touched.length) {
         const grown = new Int32Array((nt + cols.length) * 2);
@@ -835,24 +838,46 @@ export function predictThemes(
 
 /** The words of the text that pushed a label up most (positive weight × presence), best first. */
 export function explainLabel(model: LinearModel, label: string, text: string | Token[], limit = 3): string[] {
-  const l = model.labels.indexOf(label);
-  if (l < 0) return [];
+  return explainLabels(model, [label], text, limit)[0]!;
+}
+
+/**
+ * `explainLabel` for several labels in one pass over the text: per label, the non-negated words whose unigram
+ * has the largest positive weight × IDF, best first (ties in text order).
+ */
+export function explainLabels(
+  model: LinearModel,
+  labels: readonly string[],
+  text: string | Token[],
+  limit = 3,
+): string[][] {
   const c = compile(model);
   const tokens = typeof text === 'string' ? tokenise(text) : text;
-  const seen = new Map<string, number>();
+  const slot = new Int32Array(model.labels.length).fill(-1);
+  labels.forEach((label, k) => {
+    const l = model.labels.indexOf(label);
+    if (l >= 0) slot[l] = k;
+  });
+  const found = labels.map(() => new Map<string, number>());
+  const looked = new Set<string>();
   for (const tok of tokens) {
-    if (tok.negated || seen.has(tok.word)) continue;
-    const col = c.index.get(wordFeatureHash(tok.stem));
+    if (tok.negated || looked.has(tok.word)) continue;
+    looked.add(tok.word);
+    const col = model.features.charMax > 0 ? wordChars(model, c, tok).unigram : c.index.get(wordFeatureHash(tok.stem));
     if (col < 0) continue;
-    let weight = 0;
-    for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) if (c.weightLabels[e] === l) weight = c.weights[e]!;
-    const contribution = weight * c.idf[col]!;
-    if (contribution > 0) seen.set(tok.word, contribution);
+    for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) {
+      const k = slot[c.weightLabels[e]!]!;
+      if (k < 0) continue;
+      const contribution = c.weights[e]! * c.idf[col]!;
+      if (contribution > 0) found[k]!.set(tok.word, contribution);
+    }
   }
-  return [...seen.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([w]) => w);
+  return found.map((m) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([w]) => w),
+  );
 }
 
 /** Checks that a parsed JSON value has the shape of a model this code can use. */

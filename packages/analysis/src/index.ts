@@ -2,6 +2,7 @@ export {
   assignFolds,
   decideLabels,
   explainLabel,
+  explainLabels,
   isLinearModel,
   type LinearModel,
   needsEmbeddings,

@@ -1,4 +1,4 @@
-import { decideLabels, explainLabel, needsEmbeddings, scoreTokens, type ThemeModel } from './classifier.ts';
+import { decideLabels, explainLabels, needsEmbeddings, scoreTokens, type ThemeModel } from './classifier.ts';
 import { checkEmbeddings, type WordEmbeddings } from './embeddings.ts';
 import { detectLanguage } from './language.ts';
 import { normalise } from './normalise.ts';
@@ -100,19 +100,22 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
     const hits = new Map<string, ThemeHit>();
     let probs: Float64Array | null = null;
     if (themeModel) {
-      probs = scoreTokens(themeModel, tokens, question, embeddings);
-      for (const label of decideLabels(themeModel, probs)) {
+      const scored = scoreTokens(themeModel, tokens, question, embeddings);
+      probs = scored;
+      const labels = decideLabels(themeModel, scored);
+      const terms = explainLabels(themeModel, labels, tokens);
+      labels.forEach((label, k) => {
         const l = themeModel.labels.indexOf(label);
         const theme = labelTheme[l];
         const key = theme?.key ?? label;
         hits.set(key, {
           key,
           name: theme?.name ?? label,
-          confidence: probs[l]!,
+          confidence: scored[l]!,
           source: 'model',
-          terms: explainLabel(themeModel, label, tokens),
+          terms: terms[k]!,
         });
-      }
+      });
     }
     const vetoed = new Set<string>();
     for (const match of matchRules(rules, tokens)) {
