@@ -10,7 +10,8 @@ export function pdfTexts(pdf: Buffer): string[] {
     const map = new Map<number, string>();
     for (const range of (block[1] ?? '').matchAll(/<([0-9a-f]+)>\s*<([0-9a-f]+)>\s*\[([^\]]*)\]/gi)) {
       const start = Number.parseInt(range[1] ?? '0', 16);
-      const targets = [...(range[3] ?? '').matchAll(/<([0-9a-f]+)>/gi)].map((m) => m[1] ?? '');
+      // a ligature glyph maps to several characters: <0066 0066 0069> is "ffi"
+      const targets = [...(range[3] ?? '').matchAll(/<([0-9a-f\s]+)>/gi)].map((m) => (m[1] ?? '').replace(/\s+/g, ''));
       targets.forEach((hex, i) => {
         let text = '';
         for (let j = 0; j < hex.length; j += 4) text += String.fromCharCode(Number.parseInt(hex.slice(j, j + 4), 16));
