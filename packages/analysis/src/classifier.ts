@@ -347,7 +347,13 @@ function memberPrior(prior: SparseRow, nb: boolean, dim: number, sparseDim: numb
 }
 
 // label-name prior: full strength for labels with up to NAME_PRIOR_COUNT positives, fading as (count / n)^-2
-const NAME_PRIOR_COUNT = 15;
+const NAME_PRIOR_COUNT = 25;
+/**
+ * and scaled by how well the name describes the label's examples (see priorAlignment): none below a cosine of
+ * 0.1, full from 0.2 (names like "Sensory experience" or "Mental Health Act" whose words the examples rarely use
+ * cost F1 with a full-strength prior)
+ */
+const NAME_PRIOR_ALIGN: [number, number] = [0.1, 0.2];
 
 /**
  * Prior weights for a label from its name: the name read as a short document (its TF-IDF row and pooled word
@@ -376,6 +382,32 @@ function labelNamePrior(
     });
   }
   return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+}
+
+/**
+ * How well a label's name describes its examples: the cosine between the name prior and the difference of the
+ * positives' and the negatives' mean feature rows (sparse and dense blocks together).
+ */
+function priorAlignment(prior: SparseRow, rows: SparseRow[], y: Uint8Array, dim: number): number {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i]!;
+  const neg = y.length - pos;
+  if (pos === 0 || neg === 0) return 0;
+  const d = new Float64Array(dim);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const f = y[i] ? 1 / pos : -1 / neg;
+    for (let k = 0; k < r.idx.length; k++) d[r.idx[k]!] = d[r.idx[k]!]! + f * r.val[k]!;
+  }
+  let dot = 0;
+  let np = 0;
+  for (let k = 0; k < prior.idx.length; k++) {
+    dot += prior.val[k]! * d[prior.idx[k]!]!;
+    np += prior.val[k]! ** 2;
+  }
+  let nd = 0;
+  for (let c = 0; c < dim; c++) nd += d[c]! ** 2;
+  return np > 0 && nd > 0 ? dot / Math.sqrt(np * nd) : 0;
 }
 
 /** Zeroes sparse weights below `below` × the largest one (the dense block, from `sparseDim` on, is kept whole). */
@@ -458,7 +490,12 @@ export function trainLinearModel(
           let pos = 0;
           for (let i = 0; i < n; i++) pos += Y[l]![i]!;
           const fade = Math.min(1, (NAME_PRIOR_COUNT / Math.max(1, pos)) ** 2);
-          return labelNamePrior(name, features, data, denseCfg, priorStrength * fade);
+          const row = labelNamePrior(name, features, data, denseCfg, priorStrength * fade);
+          // a name that does not describe the label's examples gets a weaker prior, none below NAME_PRIOR_ALIGN[0]
+          const [lo, hi] = NAME_PRIOR_ALIGN;
+          const scale = Math.max(0, Math.min(1, (priorAlignment(row, data.rows, Y[l]!, dim) - lo) / (hi - lo)));
+          for (let k = 0; k < row.val.length; k++) row.val[k] = row.val[k]! * scale;
+          return row;
         })
       : null;
 

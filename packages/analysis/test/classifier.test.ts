@@ -40,13 +40,25 @@ describe('theme classifier', () => {
   it('pulls a label with few examples towards its name (label-name prior)', () => {
     const base = examples();
     const rare: TrainingExample[] = [
+      { text: 'the wheelchair equipment broke on the ward', labels: ['Medical equipment'] },
+      { text: 'my hoist was not repaired', labels: ['Medical equipment'] },
+    ];
+    const text = 'medical equipment';
+    const on = predictThemes(trainThemeModel([...base, ...rare]), text).scores['Medical equipment']!;
+    const off = predictThemes(trainThemeModel([...base, ...rare], { namePrior: 0 }), text).scores['Medical equipment']!;
+    expect(on).toBeGreaterThan(off);
+  });
+
+  it('gives no name prior to a label whose examples never use its name', () => {
+    const base = examples();
+    const rare: TrainingExample[] = [
       { text: 'the wheelchair broke on the ward', labels: ['Medical equipment'] },
       { text: 'my hoist was not repaired', labels: ['Medical equipment'] },
     ];
     const text = 'they never fixed the broken equipment';
     const on = predictThemes(trainThemeModel([...base, ...rare]), text).scores['Medical equipment']!;
     const off = predictThemes(trainThemeModel([...base, ...rare], { namePrior: 0 }), text).scores['Medical equipment']!;
-    expect(on).toBeGreaterThan(off);
+    expect(on).toBeCloseTo(off, 9);
   });
 
   it('gives every label a probability between 0 and 1', () => {
