@@ -7,7 +7,7 @@ import {
   type TrainingExample,
   trainThemeModel,
 } from '../src/classifier.ts';
-import { extractFeatures } from '../src/features.ts';
+import { extractFeatures, wordFeatureHash } from '../src/features.ts';
 import { HashIndex, platt, tfidfRow } from '../src/linear.ts';
 
 const templates: Record<string, string[]> = {
@@ -43,10 +43,11 @@ describe('theme classifier', () => {
       { text: 'the wheelchair equipment broke on the ward', labels: ['Medical equipment'] },
       { text: 'my hoist was not repaired', labels: ['Medical equipment'] },
     ];
-    const text = 'medical equipment';
-    const on = predictThemes(trainThemeModel([...base, ...rare]), text).scores['Medical equipment']!;
-    const off = predictThemes(trainThemeModel([...base, ...rare], { namePrior: 0 }), text).scores['Medical equipment']!;
-    expect(on).toBeGreaterThan(off);
+    const on = trainThemeModel([...base, ...rare]);
+    const off = trainThemeModel([...base, ...rare], { namePrior: 0 });
+    // the word of the name that the examples use weighs more for the label with the prior than without it
+    const weight = (model: LinearModel, stem: string) => unigramWeight(model, 'Medical equipment', stem);
+    expect(weight(on, 'equip')).toBeGreaterThan(weight(off, 'equip') + 0.2);
   });
 
   it('gives no name prior to a label whose examples never use its name', () => {
@@ -113,6 +114,23 @@ describe('theme classifier', () => {
     expect(predictThemes(model, 'Nothing', 'What was good?').predicted).toEqual(['criticism']);
   });
 });
+
+/** A label's weight on a unigram (by its stem) in a trained model, 0 when pruned or unseen. */
+function unigramWeight(model: LinearModel, label: string, stem: string): number {
+  const bytes = (b64: string) => {
+    const b = Buffer.from(b64, 'base64');
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  };
+  const vocab = new Uint32Array(bytes(model.vocab));
+  const col = vocab.indexOf(wordFeatureHash(stem));
+  if (col < 0) return 0;
+  const colStart = new Int32Array(bytes(model.colStart));
+  const labelsOf = new Uint16Array(bytes(model.weightLabels));
+  const q = new Int16Array(bytes(model.weights));
+  const l = model.labels.indexOf(label);
+  for (let e = colStart[col]!; e < colStart[col + 1]!; e++) if (labelsOf[e] === l) return q[e]! * model.weightScale[l]!;
+  return 0;
+}
 
 describe('theme model scoring', () => {
   /** The model's margins the slow, obvious way: the text's TF-IDF row (as in training) times the weights. */
