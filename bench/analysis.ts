@@ -1,5 +1,7 @@
 // Benchmark of the analysis pipeline: `npx tsx bench/analysis.ts` or `npm run bench -- analysis`.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -8,6 +10,8 @@ import {
   defaultTaxonomy,
   normalise,
   type SentimentExample,
+  type SentimentModel,
+  type ThemeModel,
   type TrainingExample,
   tokenise,
   trainSentimentModel,
@@ -51,11 +55,107 @@ function rate(items: string[], fn: (text: string) => unknown, seconds = 2): numb
   return n / ((performance.now() - start) / 1000);
 }
 
-export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
-  const rows: Row[] = readFileSync(dataFile, 'utf8')
+interface TrainedModels {
+  themeModel: ThemeModel;
+  sentimentModel: SentimentModel;
+  plainThemeModel: ThemeModel;
+  plainSentimentModel: SentimentModel;
+}
+
+interface Throughput {
+  avgLen: number;
+  items: number;
+  baseline: number;
+  rules: number;
+  themes: number;
+  full: number;
+  plain: number;
+}
+
+const MODELS_ENV = 'CLOSELOOP_BENCH_ANALYSIS_MODELS';
+
+/**
+ * Items per second of each analyser, measured as a worker runs them: in a fresh process that loads the models
+ * from JSON (not in the heap that just trained them), each warmed up first, then three interleaved rounds of one
+ * second each, median.
+ */
+async function measureThroughput(rows: Row[], models: TrainedModels): Promise<Throughput> {
+  const embeddings = await sharedWordEmbeddings();
+  const items = texts300(rows, 2000);
+  const avgLen = items.reduce((a, t) => a + t.length, 0) / items.length;
+  const analysers = {
+    rules: createAnalyser({ taxonomy: defaultTaxonomy }),
+    themes: createAnalyser({ taxonomy: defaultTaxonomy, themeModel: models.themeModel, embeddings }),
+    full: createAnalyser({
+      taxonomy: defaultTaxonomy,
+      themeModel: models.themeModel,
+      sentimentModel: models.sentimentModel,
+      embeddings,
+    }),
+    plain: createAnalyser({
+      taxonomy: defaultTaxonomy,
+      themeModel: models.plainThemeModel,
+      sentimentModel: models.plainSentimentModel,
+    }),
+  };
+  const runs: Record<keyof typeof analysers | 'baseline', (t: string) => unknown> = {
+    baseline: (t) => tokenise(normalise(t)),
+    rules: (t) => analysers.rules.analyse({ text: t }),
+    themes: (t) => analysers.themes.analyse({ text: t }),
+    full: (t) => analysers.full.analyse({ text: t }),
+    plain: (t) => analysers.plain.analyse({ text: t }),
+  };
+  const names = Object.keys(runs) as (keyof typeof runs)[];
+  for (const name of names) rate(items, runs[name], 1);
+  const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof runs, number[]>;
+  for (let round = 0; round < 3; round++) for (const name of names) rates[name].push(rate(items, runs[name], 1));
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return {
+    avgLen,
+    items: items.length,
+    baseline: median(rates.baseline),
+    rules: median(rates.rules),
+    themes: median(rates.themes),
+    full: median(rates.full),
+    plain: median(rates.plain),
+  };
+}
+
+/** Runs `measureThroughput` in a child process (this CLI, same benchmark) on models handed over as a JSON file. */
+function throughputInChild(models: TrainedModels): Throughput {
+  const dir = mkdtempSync(path.join(tmpdir(), 'closeloop-bench-'));
+  const file = path.join(dir, 'models.json');
+  try {
+    writeFileSync(file, JSON.stringify(models));
+    const stdout = execFileSync(process.execPath, [path.join(repoRoot, 'bin/closeloop.mjs'), 'bench', 'analysis'], {
+      env: { ...process.env, [MODELS_ENV]: file },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    });
+    const line = stdout.trim().split('\n').pop() ?? '';
+    return JSON.parse(line) as Throughput;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readRows(): Row[] {
+  return readFileSync(dataFile, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Row);
+}
+
+export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
+  const modelsFile = process.env[MODELS_ENV];
+  if (modelsFile) {
+    // the child of throughputInChild: one JSON line of figures
+    const models = JSON.parse(readFileSync(modelsFile, 'utf8')) as TrainedModels;
+    out.write(`${JSON.stringify(await measureThroughput(readRows(), models))}\n`);
+    return;
+  }
+  const rows = readRows();
   const training: TrainingExample[] = Array.from({ length: 5000 }, (_, i) => {
     const r = rows[i % rows.length]!;
     return { text: r.text, labels: r.themes, question: r.question };
@@ -77,38 +177,17 @@ export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
   const sentimentTrainSeconds = (performance.now() - t0) / 1000;
   const plainSentimentModel = trainSentimentModel(sentimentTraining);
 
-  const items = texts300(rows, 2000);
-  const avgLen = items.reduce((a, t) => a + t.length, 0) / items.length;
-  const baseline = rate(items, (t) => tokenise(normalise(t)));
-  const withThemeModel = createAnalyser({ taxonomy: defaultTaxonomy, themeModel, embeddings });
-  const full = createAnalyser({ taxonomy: defaultTaxonomy, themeModel, sentimentModel, embeddings });
-  const plainFull = createAnalyser({
-    taxonomy: defaultTaxonomy,
-    themeModel: plainThemeModel,
-    sentimentModel: plainSentimentModel,
-  });
-  const rulesOnly = createAnalyser({ taxonomy: defaultTaxonomy });
-  const pipelineThemes = rate(items, (t) => withThemeModel.analyse({ text: t }));
-  // with and without embeddings interleaved, median of three rounds each: the shared machine drifts
-  const fullRates: number[] = [];
-  const plainRates: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    fullRates.push(rate(items, (t) => full.analyse({ text: t }), 1));
-    plainRates.push(rate(items, (t) => plainFull.analyse({ text: t }), 1));
-  }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const pipelineFull = median(fullRates);
-  const pipelinePlain = median(plainRates);
-  const pipelineRules = rate(items, (t) => rulesOnly.analyse({ text: t }));
+  const tp = throughputInChild({ themeModel, sentimentModel, plainThemeModel, plainSentimentModel });
   const fmt = (x: number) => Math.round(x).toLocaleString('en-GB');
   out.write(
     [
-      `analysis benchmark (one core, ${items.length} texts of ${Math.round(avgLen)} characters on average)`,
-      `  baseline normalise + tokenise           ${fmt(baseline).padStart(9)} items/s`,
-      `  pipeline, rules only                    ${fmt(pipelineRules).padStart(9)} items/s  (${(pipelineRules / baseline).toFixed(3)} × baseline)`,
-      `  pipeline + theme model (${themeModel.labels.length} labels)      ${fmt(pipelineThemes).padStart(9)} items/s  (${(pipelineThemes / baseline).toFixed(3)} × baseline)`,
-      `  pipeline + theme and sentiment models   ${fmt(pipelineFull).padStart(9)} items/s  (${(pipelineFull / baseline).toFixed(3)} × baseline; target ≥ 5,000)`,
-      `  … models without embeddings             ${fmt(pipelinePlain).padStart(9)} items/s  (${(pipelineFull / pipelinePlain).toFixed(3)} ratio with / without)`,
+      `analysis benchmark (one core, ${tp.items} texts of ${Math.round(tp.avgLen)} characters on average; throughput in a`,
+      '  fresh process that loads the trained models from JSON, as a worker does; median of 3 interleaved rounds)',
+      `  baseline normalise + tokenise           ${fmt(tp.baseline).padStart(9)} items/s`,
+      `  pipeline, rules only                    ${fmt(tp.rules).padStart(9)} items/s  (${(tp.rules / tp.baseline).toFixed(3)} × baseline)`,
+      `  pipeline + theme model (${themeModel.labels.length} labels)      ${fmt(tp.themes).padStart(9)} items/s  (${(tp.themes / tp.baseline).toFixed(3)} × baseline)`,
+      `  pipeline + theme and sentiment models   ${fmt(tp.full).padStart(9)} items/s  (${(tp.full / tp.baseline).toFixed(3)} × baseline; target ≥ 5,000)`,
+      `  … models without embeddings             ${fmt(tp.plain).padStart(9)} items/s  (${(tp.full / tp.plain).toFixed(3)} ratio with / without)`,
       `  word embeddings load (cached table)     ${embeddingsLoadSeconds.toFixed(2).padStart(9)} s`,
       `  training, theme model, 5,000 items      ${themeTrainSeconds.toFixed(1).padStart(9)} s        (target ≤ 30 s)`,
       `  … without embeddings                    ${plainTrainSeconds.toFixed(1).padStart(9)} s`,
