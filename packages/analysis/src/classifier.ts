@@ -124,8 +124,8 @@ export interface TrainOptions {
   embeddings?: WordEmbeddings | null;
   /**
    * strength of the label-name prior (see labelNamePrior): each label's weights are pulled towards its name read
-   * as a document instead of towards zero, fully for labels with up to 15 examples and fading beyond; default 4
-   * for themes, 0 (off) for sentiment
+   * as a document instead of towards zero, fully for labels with up to 25 examples and fading beyond, and only
+   * as far as the name describes the label's examples; default 4 for themes, 0 (off) for sentiment
    */
   namePrior?: number;
   /** explicit ensemble members (each overrides the base options) */
@@ -349,8 +349,8 @@ function memberPrior(prior: SparseRow, nb: boolean, dim: number, sparseDim: numb
 // label-name prior: full strength for labels with up to NAME_PRIOR_COUNT positives, fading as (count / n)^-2
 const NAME_PRIOR_COUNT = 25;
 /**
- * and scaled by how well the name describes the label's examples (see priorAlignment): none below a cosine of
- * 0.1, full from 0.2 (names like "Sensory experience" or "Mental Health Act" whose words the examples rarely use
+ * The prior is also scaled by how well the name describes the label's examples (see priorAlignment): none below a
+ * cosine of 0.1, full from 0.2 (names like "Sensory experience" or "Mental Health Act" whose words the examples rarely use
  * cost F1 with a full-strength prior)
  */
 const NAME_PRIOR_ALIGN: [number, number] = [0.1, 0.2];
