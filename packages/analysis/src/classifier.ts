@@ -665,6 +665,11 @@ export function trainLinearModel(
 // 1 + ln(tf) for the small counts nearly every feature has
 const SUBLINEAR_TF = Float64Array.from({ length: 32 }, (_, n) => (n === 0 ? 0 : 1 + Math.log(n)));
 
+/** The sublinear term weight 1 + ln n the models are trained with (tfidfRow), from a table for small counts. */
+function sublinearTf(n: number): number {
+  return n < SUBLINEAR_TF.length ? SUBLINEAR_TF[n]! : 1 + Math.log(n);
+}
+
 /** Calibrated probability per label for one text. */
 export function scoreLinear(
   model: LinearModel,
@@ -758,7 +763,7 @@ export function scoreTokens(
       const col = touched[k]!;
       const n = counts[col]!;
       counts[col] = 0;
-      const tf = n < SUBLINEAR_TF.length ? SUBLINEAR_TF[n]! : 1 + Math.log(n);
+      const tf = sublinearTf(n);
       const v = tf * idf[col]!;
       normChar += v * v;
       if (n > 1) {
@@ -785,7 +790,7 @@ export function scoreTokens(
   for (let k = 0; k < nt; k++) {
     const col = touched[k]!;
     const n = counts[col]!;
-    const v = (n < SUBLINEAR_TF.length ? SUBLINEAR_TF[n]! : 1 + Math.log(n)) * idf[col]!;
+    const v = sublinearTf(n) * idf[col]!;
     counts[col] = v;
     normWord += v * v;
   }

@@ -115,45 +115,45 @@ describe('theme classifier', () => {
   });
 });
 
-/** A label's weight on a unigram (by its stem) in a trained model, 0 when pruned or unseen. */
-function unigramWeight(model: LinearModel, label: string, stem: string): number {
+/** A stored model's typed arrays, decoded from base64 independently of the code under test. */
+function modelArrays(model: LinearModel) {
   const bytes = (b64: string) => {
     const b = Buffer.from(b64, 'base64');
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   };
-  const vocab = new Uint32Array(bytes(model.vocab));
-  const col = vocab.indexOf(wordFeatureHash(stem));
-  if (col < 0) return 0;
   const colStart = new Int32Array(bytes(model.colStart));
   const labelsOf = new Uint16Array(bytes(model.weightLabels));
   const q = new Int16Array(bytes(model.weights));
-  const l = model.labels.indexOf(label);
-  for (let e = colStart[col]!; e < colStart[col + 1]!; e++) if (labelsOf[e] === l) return q[e]! * model.weightScale[l]!;
-  return 0;
+  return {
+    vocab: new Uint32Array(bytes(model.vocab)),
+    idf: new Float32Array(bytes(model.idf)),
+    /** label l's weight on column col (0 when pruned) */
+    weight(col: number, l: number): number {
+      for (let e = colStart[col]!; e < colStart[col + 1]!; e++)
+        if (labelsOf[e] === l) return q[e]! * model.weightScale[l]!;
+      return 0;
+    },
+  };
+}
+
+/** A label's weight on a unigram (by its stem) in a trained model, 0 when pruned or unseen. */
+function unigramWeight(model: LinearModel, label: string, stem: string): number {
+  const m = modelArrays(model);
+  const col = m.vocab.indexOf(wordFeatureHash(stem));
+  return col < 0 ? 0 : m.weight(col, model.labels.indexOf(label));
 }
 
 describe('theme model scoring', () => {
   /** The model's margins the slow, obvious way: the text's TF-IDF row (as in training) times the weights. */
   function referenceProbabilities(model: LinearModel, text: string, question: string | null): number[] {
-    const bytes = (s: string) => {
-      const b = Buffer.from(s, 'base64');
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-    };
-    const vocab = new Uint32Array(bytes(model.vocab));
-    const idf = new Float32Array(bytes(model.idf));
-    const colStart = new Int32Array(bytes(model.colStart));
-    const labelsOf = new Uint16Array(bytes(model.weightLabels));
-    const q = new Int16Array(bytes(model.weights));
+    const m = modelArrays(model);
     const doc = extractFeatures(text, question, model.features);
-    const row = tfidfRow(doc.hashes, doc.counts, new HashIndex(vocab), idf, model.features.charWeight);
-    const margins = [...model.bias];
-    for (let k = 0; k < row.idx.length; k++) {
-      const col = row.idx[k]!;
-      for (let e = colStart[col]!; e < colStart[col + 1]!; e++) {
-        const l = labelsOf[e]!;
-        margins[l] = margins[l]! + q[e]! * model.weightScale[l]! * row.val[k]!;
-      }
-    }
+    const row = tfidfRow(doc.hashes, doc.counts, new HashIndex(m.vocab), m.idf, model.features.charWeight);
+    const margins = model.bias.map((b, l) => {
+      let sum = b;
+      for (let k = 0; k < row.idx.length; k++) sum += m.weight(row.idx[k]!, l) * row.val[k]!;
+      return sum;
+    });
     return margins.map((m, l) => platt(m, model.calibration[l]!));
   }
 
