@@ -149,12 +149,17 @@ interface Compiled {
   /** per-column counts while scoring one text (always left zeroed) and the columns touched */
   counts: Float32Array;
   touched: Int32Array;
-  /** dense weights (label-major) */
-  denseWeights: Float32Array | null;
+  /** dense weights (label-major; stored as float32, widened once so the dot product reads doubles) */
+  denseWeights: Float64Array | null;
   /** the embedding table last checked against the model's reference */
   checkedTable: WordEmbeddings | null;
   /** per-word character n-gram columns and label rows (bounded memo) and a scratch row */
   words: Map<string, WordChars>;
+  /** the token array last scored and its words' entries, which explainLabels reuses */
+  lastTokens: readonly Token[] | null;
+  lastEntries: WordChars[];
+  /** stamp of the last explainLabels call, marking the entries it has looked at */
+  explainStamp: number;
   charMargins: Float64Array;
   bias: Float64Array;
 }
@@ -194,9 +199,12 @@ function compile(model: LinearModel): Compiled {
     vocabHashes,
     counts: new Float32Array(vocabHashes.length),
     touched: new Int32Array(1024),
-    denseWeights: model.embedding ? fromBase64(model.embedding.weights, Float32Array) : null,
+    denseWeights: model.embedding ? Float64Array.from(fromBase64(model.embedding.weights, Float32Array)) : null,
     checkedTable: null,
     words: new Map<string, WordChars>(),
+    lastTokens: null,
+    lastEntries: [],
+    explainStamp: 0,
     charMargins: new Float64Array(model.labels.length),
     bias: Float64Array.from(model.bias),
   };
@@ -688,6 +696,8 @@ interface WordChars {
   row: Float32Array;
   /** column of the word's (non-negated) unigram, −1 if none: for explanations */
   unigram: number;
+  /** explainLabels' stamp when it last looked at this word */
+  stamp: number;
 }
 
 const WORD_CACHE_LIMIT = 20_000;
@@ -712,7 +722,7 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
       row[c.weightLabels[e]!] = row[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)) };
+  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)), stamp: 0 };
   if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
   return entry;
@@ -742,8 +752,12 @@ export function scoreTokens(
   if (model.features.charMax > 0) {
     let nt = 0;
     let touched = c.touched;
+    const entries = c.lastEntries;
+    entries.length = tokens.length;
+    c.lastTokens = tokens;
     for (let t = 0; t < tokens.length; t++) {
       const entry = wordChars(model, c, tokens[t]!);
+      entries[t] = entry;
       const cols = entry.cols;
       if (nt + cols.length > touched.length) {
         const grown = new Int32Array((nt + cols.length) * 2);
@@ -900,26 +914,47 @@ export function explainLabels(
     const l = model.labels.indexOf(label);
     if (l >= 0) slot[l] = k;
   });
-  const found = labels.map(() => new Map<string, number>());
-  const looked = new Set<string>();
-  for (const tok of tokens) {
-    if (tok.negated || looked.has(tok.word)) continue;
-    looked.add(tok.word);
-    const col = model.features.charMax > 0 ? wordChars(model, c, tok).unigram : c.index.get(wordFeatureHash(tok.stem));
+  const words: string[][] = labels.map(() => []);
+  const contributions: number[][] = labels.map(() => []);
+  // each distinct word once: the character memo entries carry a stamp (the entries of the text just scored are
+  // reused); without character n-grams, a set of the words seen
+  const chars = model.features.charMax > 0;
+  const stamp = ++c.explainStamp;
+  const reuse = chars && c.lastTokens === tokens;
+  const looked = chars ? null : new Set<string>();
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (tok.negated) continue;
+    let col: number;
+    if (chars) {
+      const entry = reuse ? c.lastEntries[t]! : wordChars(model, c, tok);
+      if (entry.stamp === stamp) continue;
+      entry.stamp = stamp;
+      col = entry.unigram;
+    } else {
+      if (looked!.has(tok.word)) continue;
+      looked!.add(tok.word);
+      col = c.index.get(wordFeatureHash(tok.stem));
+    }
     if (col < 0) continue;
     for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) {
       const k = slot[c.weightLabels[e]!]!;
       if (k < 0) continue;
       const contribution = c.weights[e]! * c.idf[col]!;
-      if (contribution > 0) found[k]!.set(tok.word, contribution);
+      if (contribution > 0) {
+        words[k]!.push(tok.word);
+        contributions[k]!.push(contribution);
+      }
     }
   }
-  return found.map((m) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
+  return words.map((ws, k) => {
+    const cs = contributions[k]!;
+    return ws
+      .map((_, i) => i)
+      .sort((a, b) => cs[b]! - cs[a]!)
       .slice(0, limit)
-      .map(([w]) => w),
-  );
+      .map((i) => ws[i]!);
+  });
 }
 
 /** Checks that a parsed JSON value has the shape of a model this code can use. */

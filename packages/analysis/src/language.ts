@@ -227,22 +227,126 @@ function scriptLanguage(c: ScriptCounts): string {
   return c.best;
 }
 
-const TOKEN_RE = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+// Language of each word list, as indexes into LANGS, and the weight a word adds to each: shared words split
+// their weight; English keeps most of it, being the likeliest language of UK feedback.
+const LANGS = Object.keys(WORDS);
+const WORD_WEIGHTS = new Map<string, { langs: Int32Array; weights: Float64Array }>();
+for (const [w, langs] of WORD_LANGS) {
+  const weight = 1 / langs.length;
+  WORD_WEIGHTS.set(w, {
+    langs: Int32Array.from(langs, (l) => LANGS.indexOf(l)),
+    weights: Float64Array.from(langs, (l) => (l === 'en' ? Math.max(weight, 0.75) : weight)),
+  });
+}
+
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+// per UTF-16 code unit outside ASCII: 0 not yet known, 1 letter or mark, 2 neither
+const letterClass = new Uint8Array(65_536);
+
+/**
+ * Code units taken by the letter or combining mark at i (an astral letter takes two), 0 if there is none.
+ * Words are runs of letters and marks joined by single apostrophes or hyphens (the regex
+ * [\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)* with the u flag), scanned by hand: this runs on every item.
+ */
+function letterAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = s.codePointAt(i)!;
+    if (cp <= 0xffff) return 0;
+    return LETTER_OR_MARK.test(String.fromCodePoint(cp)) ? 2 : 0;
+  }
+  let k = letterClass[c]!;
+  if (k === 0) {
+    k = LETTER_OR_MARK.test(String.fromCharCode(c)) ? 1 : 2;
+    letterClass[c] = k;
+  }
+  return k === 1 ? 1 : 0;
+}
+
+// The word lists as an open-addressing table keyed by a hash computed while scanning, so a text's words are
+// looked up without cutting each one out of the text first.
+const wordSlots = (() => {
+  let size = 16;
+  while (size < WORD_WEIGHTS.size * 4) size *= 2;
+  return size;
+})();
+const slotWord: (string | undefined)[] = new Array(wordSlots);
+const slotHash = new Int32Array(wordSlots);
+const slotEntry: ({ langs: Int32Array; weights: Float64Array } | undefined)[] = new Array(wordSlots);
+for (const [w, entry] of WORD_WEIGHTS) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619);
+  let slot = h & (wordSlots - 1);
+  while (slotWord[slot] !== undefined) slot = (slot + 1) & (wordSlots - 1);
+  slotWord[slot] = w;
+  slotHash[slot] = h;
+  slotEntry[slot] = entry;
+}
+
+/** The word list entry of lower[start, end) (’ read as '), if any. */
+function listedWord(s: string, start: number, end: number, h: number) {
+  let slot = h & (wordSlots - 1);
+  for (;;) {
+    const w = slotWord[slot];
+    if (w === undefined) return undefined;
+    if (slotHash[slot] === h && w.length === end - start) {
+      let same = true;
+      for (let i = 0; i < w.length && same; i++) {
+        const c = s.charCodeAt(start + i);
+        same = (c === 0x2019 ? 39 : c) === w.charCodeAt(i);
+      }
+      if (same) return slotEntry[slot];
+    }
+    slot = (slot + 1) & (wordSlots - 1);
+  }
+}
 
 function latinLanguage(text: string): LanguageGuess {
   // The first few hundred characters decide; more text rarely changes the answer and costs time.
   const lower = (text.length > 600 ? text.slice(0, 600) : text).toLowerCase();
-  const scores = new Map<string, number>();
+  const sums = new Float64Array(LANGS.length);
+  // languages in the order they first scored: ties go to the first (as a Map's insertion order would)
+  const order: number[] = [];
   let tokens = 0;
-  for (const m of lower.matchAll(TOKEN_RE)) {
+  const n = lower.length;
+  let i = 0;
+  while (i < n) {
+    let len = letterAt(lower, i);
+    if (len === 0) {
+      i++;
+      continue;
+    }
+    // one word: letters, joined by single apostrophes or hyphens; hashed as it is read
+    const start = i;
+    let h = 0x811c9dc5;
+    for (;;) {
+      while (len > 0) {
+        for (let k = 0; k < len; k++) h = Math.imul(h ^ lower.charCodeAt(i + k), 16777619);
+        i += len;
+        len = i < n ? letterAt(lower, i) : 0;
+      }
+      const c = lower.charCodeAt(i);
+      if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < n) {
+        len = letterAt(lower, i + 1);
+        if (len > 0) {
+          h = Math.imul(h ^ (c === 0x2019 ? 39 : c), 16777619);
+          i++;
+          continue;
+        }
+      }
+      break;
+    }
     tokens++;
-    const w = m[0].replace(/’/g, "'");
-    const langs = WORD_LANGS.get(w);
-    if (!langs) continue;
-    // Shared words split their weight; English keeps most of it, being the likeliest language of UK feedback.
-    const weight = 1 / langs.length;
-    for (const l of langs) scores.set(l, (scores.get(l) ?? 0) + (l === 'en' ? Math.max(weight, 0.75) : weight));
+    const hit = listedWord(lower, start, i, h);
+    if (!hit) continue;
+    for (let k = 0; k < hit.langs.length; k++) {
+      const l = hit.langs[k]!;
+      if (!order.includes(l)) order.push(l);
+      sums[l] = sums[l]! + hit.weights[k]!;
+    }
   }
+  const scores = new Map<string, number>(order.map((l) => [LANGS[l]!, sums[l]!]));
   const ascii = !/[^\x00-\x7f]/.test(lower);
   for (const [re, lang, weight] of ascii ? [] : CHAR_CUES) {
     const n = lower.match(re)?.length ?? 0;

@@ -78,8 +78,26 @@ for (const [p, v] of Object.entries(PHRASES)) {
 }
 const intensity = new Map(Object.entries(INTENSIFIERS));
 
+export interface Valence {
+  readonly sum: number;
+  readonly positive: number;
+  readonly negative: number;
+}
+
+// The last token array's valence: the pipeline asks twice per text (the lexicon score and the sentiment model's
+// lexicon features); token arrays are not changed once made.
+let lastTokens: Token[] | null = null;
+let lastValence: Valence = { sum: 0, positive: 0, negative: 0 };
+
 /** Valence sum of a tokenised text with negation, intensifiers and "but" contrast; raw, not normalised. */
-export function lexiconValence(tokens: Token[]): { sum: number; positive: number; negative: number } {
+export function lexiconValence(tokens: Token[]): Valence {
+  if (tokens === lastTokens) return lastValence;
+  lastValence = computeValence(tokens);
+  lastTokens = tokens;
+  return lastValence;
+}
+
+function computeValence(tokens: Token[]): Valence {
   let sum = 0;
   let positive = 0;
   let negative = 0;
