@@ -161,6 +161,8 @@ interface Compiled {
   /** stamp of the last explainLabels call, marking the entries it has looked at */
   explainStamp: number;
   charMargins: Float64Array;
+  /** scratch: the dense mean half's per-label sum over a text's words */
+  denseMargins: Float64Array;
   bias: Float64Array;
 }
 
@@ -206,6 +208,7 @@ function compile(model: LinearModel): Compiled {
     lastEntries: [],
     explainStamp: 0,
     charMargins: new Float64Array(model.labels.length),
+    denseMargins: new Float64Array(model.labels.length),
     bias: Float64Array.from(model.bias),
   };
   compiledCache.set(model, compiled);
@@ -698,6 +701,11 @@ interface WordChars {
   unigram: number;
   /** explainLabels' stamp when it last looked at this word */
   stamp: number;
+  /**
+   * per label: the mean half of the dense weights times the word's weighted table vector (its share of the
+   * mean's margin before normalisation); null when the word is not pooled, undefined until first needed
+   */
+  dense: Float64Array | null | undefined;
 }
 
 const WORD_CACHE_LIMIT = 20_000;
@@ -722,7 +730,7 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
       row[c.weightLabels[e]!] = row[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)), stamp: 0 };
+  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)), stamp: 0, dense: undefined };
   if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
   return entry;
@@ -825,18 +833,70 @@ export function scoreTokens(
   }
   for (let l = 0; l < L; l++) margins[l] = margins[l]! + scaleChar * charMargins[l]!;
   if (table && c.denseWeights && model.features.embedding) {
-    const x = documentVector(tokens, model.features.embedding, table);
+    const cfg = model.features.embedding;
+    const { vector: x, meanScale } = documentVector(tokens, cfg, table);
     const D = x.length;
     const dw = c.denseWeights;
+    // The mean half is linear in the words' vectors up to its normalising factor: with the words' memo entries
+    // at hand (character n-gram models), each word's vector times those weights is memoised too, and the text
+    // adds one row of L per word instead of L × dims multiplications.
+    const perWord = model.features.charMax > 0 && cfg.sif === 0 && !cfg.negate && c.lastTokens === tokens;
+    const from = perWord ? table.dims : 0;
+    if (perWord && meanScale !== 0) {
+      const acc = c.denseMargins.fill(0);
+      const rows = embeddingRows(table);
+      const entries = c.lastEntries;
+      for (let t = 0; t < tokens.length; t++) {
+        const entry = entries[t]!;
+        if (entry.dense === undefined) entry.dense = wordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), D);
+        const row = entry.dense;
+        if (row) for (let l = 0; l < L; l++) acc[l] = acc[l]! + row[l]!;
+      }
+      for (let l = 0; l < L; l++) margins[l] = margins[l]! + meanScale * acc[l]!;
+    }
     for (let l = 0; l < L; l++) {
-      let s = 0;
+      // four running sums: one would wait on each addition
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       const base = l * D;
-      for (let k = 0; k < D; k++) s += dw[base + k]! * x[k]!;
-      margins[l] = margins[l]! + s;
+      let k = from;
+      for (; k + 3 < D; k += 4) {
+        s0 += dw[base + k]! * x[k]!;
+        s1 += dw[base + k + 1]! * x[k + 1]!;
+        s2 += dw[base + k + 2]! * x[k + 2]!;
+        s3 += dw[base + k + 3]! * x[k + 3]!;
+      }
+      for (; k < D; k++) s0 += dw[base + k]! * x[k]!;
+      margins[l] = margins[l]! + (s0 + s1 + (s2 + s3));
     }
   }
   for (let l = 0; l < L; l++) margins[l] = platt(margins[l]!, model.calibration[l]!);
   return margins;
+}
+
+/** Per label, the dense weights' mean half times the word's weighted vector; null for a word not pooled. */
+function wordDenseRow(
+  c: Compiled,
+  L: number,
+  table: WordEmbeddings,
+  cfg: EmbeddingFeatureConfig,
+  r: number | undefined,
+  D: number,
+): Float64Array | null {
+  if (r === undefined || r < (cfg.skipTop ?? 0)) return null;
+  const dims = table.dims;
+  const w = table.scales[r]!;
+  const base = r * dims;
+  const dw = c.denseWeights!;
+  const row = new Float64Array(L);
+  for (let l = 0; l < L; l++) {
+    let s = 0;
+    for (let d = 0; d < dims; d++) s += dw[l * D + d]! * table.vectors[base + d]!;
+    row[l] = w * s;
+  }
+  return row;
 }
 
 /** The table a model with embedding features needs, checked once per table (a mismatch throws). */

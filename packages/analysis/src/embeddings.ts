@@ -143,11 +143,15 @@ interface Token {
   negated: boolean;
 }
 
+let poolSum = new Float64Array(0);
+let poolMax = new Float64Array(0);
+
 /**
  * Writes a text's dense features into `out` (length denseLength): the (SIF-weighted) mean of its words' unit
  * vectors, L2-normalised, and with 'mean+max' the per-dimension maximum, normalised likewise; each pooled
  * vector then carries its share of `weight` as squared norm. Words outside the table are skipped; a text with
- * none gives zeros.
+ * none gives zeros. Returns the factor that scaled the mean half (the summed weighted vectors times it give the
+ * mean half; 0 when no word was found), so a scorer can apply weights to each word's vector before summing.
  */
 export function denseFeatures(
   tokens: readonly Token[],
@@ -155,11 +159,16 @@ export function denseFeatures(
   table: WordEmbeddings,
   rows: EmbeddingRows,
   out: Float64Array,
-): void {
+): number {
   const dims = table.dims;
   const withMax = cfg.pool === 'mean+max';
-  out.fill(0);
-  if (withMax) out.fill(-Infinity, dims, 2 * dims);
+  // sum and maximum in their own arrays, in one pass over each row when the mean's weight is the row's scale
+  if (poolSum.length !== dims) {
+    poolSum = new Float64Array(dims);
+    poolMax = new Float64Array(dims);
+  }
+  const sum = poolSum.fill(0);
+  const max = poolMax.fill(-Infinity);
   const { vectors, scales } = table;
   const skipTop = cfg.skipTop ?? 0;
   let found = 0;
@@ -168,39 +177,58 @@ export function denseFeatures(
     const r = rows.get(tok.word);
     if (r === undefined || r < skipTop) continue;
     found++;
-    let w = scales[r]!;
+    const s = scales[r]!;
+    let w = s;
     if (cfg.sif > 0) w *= r / (r + cfg.sif);
     if (cfg.negate && tok.negated) w = -w;
     const base = r * dims;
-    for (let d = 0; d < dims; d++) out[d] = out[d]! + w * vectors[base + d]!;
-    if (withMax) {
-      const s = scales[r]!;
+    if (withMax && w === s) {
       for (let d = 0; d < dims; d++) {
         const v = s * vectors[base + d]!;
-        if (v > out[dims + d]!) out[dims + d] = v;
+        sum[d] = sum[d]! + v;
+        if (v > max[d]!) max[d] = v;
+      }
+      continue;
+    }
+    for (let d = 0; d < dims; d++) sum[d] = sum[d]! + w * vectors[base + d]!;
+    if (withMax) {
+      for (let d = 0; d < dims; d++) {
+        const v = s * vectors[base + d]!;
+        if (v > max[d]!) max[d] = v;
       }
     }
   }
   if (found === 0) {
     out.fill(0);
-    return;
+    return 0;
   }
+  out.set(sum);
+  if (withMax) out.set(max, dims);
   const share = withMax ? cfg.weight / 2 : cfg.weight;
-  normaliseSlice(out, 0, dims, share);
+  const meanScale = normaliseSlice(out, 0, dims, share);
   if (withMax) normaliseSlice(out, dims, 2 * dims, share);
+  return meanScale;
 }
 
-function normaliseSlice(v: Float64Array, from: number, to: number, squaredNorm: number): void {
+/** Scales v[from, to) to the given squared norm; returns the factor (1 for a zero slice, left as it is). */
+function normaliseSlice(v: Float64Array, from: number, to: number, squaredNorm: number): number {
   let s = 0;
   for (let i = from; i < to; i++) s += v[i]! * v[i]!;
-  if (s === 0) return;
+  if (s === 0) return 1;
   const k = Math.sqrt(squaredNorm / s);
   for (let i = from; i < to; i++) v[i] = v[i]! * k;
+  return k;
 }
 
 // The last text's dense features: the theme and the sentiment model of one pipeline score the same tokens with
 // the same table and (usually) the same configuration, so the second model reuses the first one's vector.
-let last: { tokens: readonly Token[]; table: WordEmbeddings; key: string; vector: Float64Array } | null = null;
+let last: { tokens: readonly Token[]; table: WordEmbeddings; key: string; pooled: PooledVector } | null = null;
+
+/** A text's dense features and the factor denseFeatures scaled its mean half by. */
+export interface PooledVector {
+  vector: Float64Array;
+  meanScale: number;
+}
 
 /**
  * denseFeatures for one text into a buffer shared with the next call (read it before scoring another text);
@@ -210,12 +238,12 @@ export function documentVector(
   tokens: readonly Token[],
   cfg: EmbeddingFeatureConfig,
   table: WordEmbeddings,
-): Float64Array {
+): PooledVector {
   const key = `${cfg.pool}|${cfg.weight}|${cfg.sif}|${cfg.negate === true}|${cfg.skipTop ?? 0}`;
-  if (last && last.tokens === tokens && last.table === table && last.key === key) return last.vector;
+  if (last && last.tokens === tokens && last.table === table && last.key === key) return last.pooled;
   const D = denseLength(cfg, table.dims);
-  const vector = last && last.vector.length === D ? last.vector : new Float64Array(D);
-  denseFeatures(tokens, cfg, table, embeddingRows(table), vector);
-  last = { tokens, table, key, vector };
-  return vector;
+  const vector = last && last.pooled.vector.length === D ? last.pooled.vector : new Float64Array(D);
+  const meanScale = denseFeatures(tokens, cfg, table, embeddingRows(table), vector);
+  last = { tokens, table, key, pooled: { vector, meanScale } };
+  return last.pooled;
 }
