@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { isLinearModel, predictThemes, type TrainingExample, trainThemeModel } from '../src/classifier.ts';
+import {
+  isLinearModel,
+  type LinearModel,
+  predictThemes,
+  scoreLinear,
+  type TrainingExample,
+  trainThemeModel,
+} from '../src/classifier.ts';
 import {
   DEFAULT_EMBEDDING_FEATURES,
+  denseFeatures,
+  denseLength,
   EmbeddingMismatchError,
   embeddingRef,
+  embeddingRows,
   embeddingsFromVectors,
   type WordEmbeddings,
 } from '../src/embeddings.ts';
+import { tokenise } from '../src/tokenise.ts';
 import { createAnalyser } from '../src/pipeline.ts';
 import { trainSentimentModel } from '../src/sentiment.ts';
 
@@ -83,6 +94,43 @@ describe('word-embedding features', () => {
       expect(predictThemes(withEmb, text, null, emb).scores[label]!).toBeGreaterThan(
         predictThemes(without, text).scores[label]!,
       );
+    }
+  });
+
+  it('scores the dense block as the pooled vector times its weights, word memo or not', () => {
+    const emb = table();
+    const texts = [
+      'the car at the clinic, the car again and a vehicle',
+      'lunch lunch lunch near the ward',
+      'the nurse was fine',
+      'the was at', // only skipped (frequent) rows: a zero block
+      'supper with a surgeon and a physician in a car',
+      'the car at the clinic, the car again and a vehicle', // again, from the memo
+    ];
+    for (const features of [{}, { charMax: 0 }]) {
+      const model = trainThemeModel(examples(), { embeddings: emb, features });
+      const cfg = model.features.embedding!;
+      const raw = Buffer.from(model.embedding!.weights, 'base64');
+      const dw = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      // calibration that keeps the margin readable (p = sigmoid(margin)); the same model without the dense block
+      const uncalibrated = { ...model, calibration: model.labels.map(() => [-1, 0] as [number, number]) };
+      const sparseOnly: LinearModel = {
+        ...uncalibrated,
+        features: { ...model.features, embedding: undefined },
+        embedding: undefined,
+      };
+      const logit = (p: number) => Math.log(p / (1 - p));
+      for (const text of texts) {
+        const x = new Float64Array(denseLength(cfg, emb.dims));
+        denseFeatures(tokenise(text), cfg, emb, embeddingRows(emb), x);
+        const full = scoreLinear(uncalibrated, text, null, emb);
+        const sparse = scoreLinear(sparseOnly, text, null);
+        model.labels.forEach((_, l) => {
+          let dense = 0;
+          for (let k = 0; k < x.length; k++) dense += dw[l * x.length + k]! * x[k]!;
+          expect(logit(full[l]!) - logit(sparse[l]!)).toBeCloseTo(dense, 6);
+        });
+      }
     }
   });
 
