@@ -730,7 +730,13 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
       row[c.weightLabels[e]!] = row[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const entry = { cols: Int32Array.from(cols), row, unigram: c.index.get(wordFeatureHash(tok.stem)), stamp: 0, dense: undefined };
+  const entry = {
+    cols: Int32Array.from(cols),
+    row,
+    unigram: c.index.get(wordFeatureHash(tok.stem)),
+    stamp: 0,
+    dense: undefined,
+  };
   if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
   return entry;

@@ -17,9 +17,9 @@ import {
   embeddingsFromVectors,
   type WordEmbeddings,
 } from '../src/embeddings.ts';
-import { tokenise } from '../src/tokenise.ts';
 import { createAnalyser } from '../src/pipeline.ts';
 import { trainSentimentModel } from '../src/sentiment.ts';
+import { tokenise } from '../src/tokenise.ts';
 
 // A tiny table: one direction per topic (vehicles, meals, clinicians), other words spread over the rest.
 function table(name = 'test-table', shift = 0): WordEmbeddings {
