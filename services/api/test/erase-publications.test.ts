@@ -1,4 +1,4 @@
-import { findThemesByKeys, insertFeedback, queryRows, saveAnalysis, uuidv7 } from '@closeloop/db';
+import { findThemesByKeys, insertFeedback, queryRows, saveAnalysis, schema, uuidv7 } from '@closeloop/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type TestApp, type TestOrg, withApp } from '../../../test/harness/app.ts';
@@ -249,6 +249,56 @@ describe('erasure removes the erased person’s published quotes from the board 
     const before = await snapshots(pub.id);
     expect((await erase(org, ids.a)).statusCode).toBe(204);
     expect(await snapshots(pub.id)).toEqual(before);
+  });
+
+  test('stored feedback.analysed webhook payloads lose the erased item’s redacted text, and only its own', async () => {
+    const d = await seed(org, 'The library lift has been broken for three weeks now.', 4);
+    const e = await seed(org, 'The library lift is slow but it works.', 5);
+    const subscription = async (o: TestOrg) => {
+      const [row] = await t.database.db
+        .insert(schema.webhookSubscriptions)
+        .values({ orgId: o.id, url: 'https://hooks.example.org/x', events: ['feedback.analysed'], sealedSecret: 'x' })
+        .returning({ id: schema.webhookSubscriptions.id });
+      return row!.id;
+    };
+    const delivery = (o: TestOrg, subscriptionId: string, feedbackId: string, redactedText: string) => ({
+      id: uuidv7(),
+      orgId: o.id,
+      subscriptionId,
+      event: 'feedback.analysed',
+      payload: {
+        type: 'feedback.analysed',
+        timestamp: new Date().toISOString(),
+        data: { id: feedbackId, redactedText },
+      },
+    });
+    const mine = await subscription(org);
+    const theirs = await subscription(other);
+    await t.database.db.insert(schema.webhookDeliveries).values([
+      delivery(org, mine, d, 'The library lift has been broken for three weeks now.'),
+      delivery(org, mine, e, 'The library lift is slow but it works.'),
+      // Another organisation's log never changes, whatever its rows say.
+      delivery(other, theirs, d, 'The library lift has been broken for three weeks now.'),
+    ]);
+    expect((await erase(org, d)).statusCode).toBe(204);
+    const rows = await queryRows<{ org_id: string; payload: { data: { id: string; redactedText: string | null } } }>(
+      t.database.db,
+      sql`select org_id, payload from webhook_deliveries where subscription_id in (${mine}, ${theirs})`,
+    );
+    const seen = rows.map((r) => [r.org_id === org.id, r.payload.data.id, r.payload.data.redactedText]);
+    expect(seen).toHaveLength(3);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        [true, d, null],
+        [true, e, 'The library lift is slow but it works.'],
+        [false, d, 'The library lift has been broken for three weeks now.'],
+      ]),
+    );
+    const [audit] = await queryRows<{ data: Record<string, unknown> }>(
+      t.database.db,
+      sql`select data from audit_log where action = 'feedback.erased' and entity_id = ${d}`,
+    );
+    expect(audit!.data).toMatchObject({ webhookPayloadsScrubbed: 1 });
   });
 
   test('when the last quote goes, the board, entry, embed and feeds render the entry without quotes', async () => {

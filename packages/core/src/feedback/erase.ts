@@ -1,4 +1,4 @@
-import { type Db, insertAudit, schema } from '@closeloop/db';
+import { type Db, insertAudit, queryRows, schema } from '@closeloop/db';
 import type { ChannelDetails } from '@closeloop/domain';
 import { NotFoundError } from '@closeloop/domain';
 import { and, eq, sql } from 'drizzle-orm';
@@ -46,7 +46,8 @@ export function anonymousDetails(details: ChannelDetails | null): ChannelDetails
  * text, the redacted text and personal channel details go; the contact loses its sealed details and
  * lookup hash and its consents; quotes and the training example made from the item are deleted, and its
  * quotes are removed from the frozen snapshots of published You said entries and their version history
- * (see {@link eraseQuotesFromPublications}); the erasure is audited. The row stays (status `erased`) with channel, date, rating, sentiment, themes and
+ * (see {@link eraseQuotesFromPublications}); stored `feedback.analysed` webhook payloads lose the redacted
+ * text; the erasure is audited. The row stays (status `erased`) with channel, date, rating, sentiment, themes and
  * non-personal detail keys, so anonymous counts hold. `db` should be a transaction. Returns false when
  * the item was already erased.
  */
@@ -99,6 +100,20 @@ export async function eraseFeedback(
   await db
     .delete(schema.youSaidQuotes)
     .where(and(eq(schema.youSaidQuotes.orgId, orgId), eq(schema.youSaidQuotes.feedbackId, id)));
+  // `feedback.analysed` webhook deliveries carry the redacted text (the text quotes are made from): the
+  // stored payloads lose it, so neither the delivery log nor a retry still holds the person's words.
+  const deliveries = await queryRows<{ id: string }>(
+    db,
+    sql`update webhook_deliveries
+        set payload = jsonb_set(payload, '{data,redactedText}', 'null'::jsonb)
+        where org_id = ${orgId}
+          and subscription_id in (select id from webhook_subscriptions where org_id = ${orgId})
+          and created_at >= ${row.createdAt.toISOString()}::timestamptz
+          and event = 'feedback.analysed'
+          and payload->'data'->>'id' = ${id}
+          and payload->'data'->>'redactedText' is not null
+        returning id`,
+  );
   await insertAudit(db, {
     orgId,
     actorType: actor.type,
@@ -112,6 +127,7 @@ export async function eraseFeedback(
       publicationsChanged: published.publications,
       quotesRemovedFromPublications: published.fromLive,
       quotesRemovedFromVersions: published.fromVersions,
+      webhookPayloadsScrubbed: deliveries.length,
     },
   });
   return true;
