@@ -11,6 +11,7 @@ export * from './loop/contributors.ts';
 export * from './loop/similarity.ts';
 export * from './loop/suggest.ts';
 export * from './mail/mailer.ts';
+export * from './publications/erase-quotes.ts';
 export * from './publications/service.ts';
 export * from './webhooks/deliver.ts';
 export * from './webhooks/emit.ts';

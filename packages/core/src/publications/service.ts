@@ -143,6 +143,21 @@ async function requirePublishPermission(db: Db, orgId: string, actor: Publicatio
   }
 }
 
+/**
+ * Reads a publication and locks its row until the transaction ends. Every change that reads the snapshot
+ * (or the quotes it is built from) and writes it back takes this lock first, so an erasure running at the
+ * same time (which locks the same rows) cannot be undone by a snapshot read before it committed.
+ */
+async function lockPublication(db: Db, orgId: string, id: string): Promise<PublicationRow | null> {
+  const [row] = await db
+    .select()
+    .from(schema.publications)
+    .where(and(eq(schema.publications.orgId, orgId), eq(schema.publications.id, id)))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
 export interface EditPublicationInput {
   summary?: string | undefined;
   summaryCy?: string | null | undefined;
@@ -160,7 +175,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
     actor: PublicationActor,
     set: Partial<typeof schema.publications.$inferInsert> = {},
   ): Promise<PublicationRow> {
-    const current = await getPublication(db, orgId, id);
+    const current = await lockPublication(db, orgId, id);
     if (!current) throw new NotFoundError('publication', id);
     const from = current.state as PublicationState;
     if (!PUBLICATION_TRANSITIONS[from].includes(to)) throw new InvalidTransitionError('publication', from, to);
@@ -334,7 +349,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
 
     async approve(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
       await requirePublishPermission(db, orgId, actor, 'Approving');
-      const current = await getPublication(db, orgId, id);
+      const current = await lockPublication(db, orgId, id);
       if (!current) throw new NotFoundError('publication', id);
       const org = await findOrganisationById(db, orgId);
       if (org?.settings.requireDistinctApprover) {
@@ -353,6 +368,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
 
     async publish(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
       await requirePublishPermission(db, orgId, actor, 'Publishing');
+      if (!(await lockPublication(db, orgId, id))) throw new NotFoundError('publication', id);
       const snapshot = await buildSnapshot(db, orgId, id, now());
       return transition(db, orgId, id, 'published', actor, { publishedAt: now(), snapshot });
     },
@@ -368,7 +384,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
      */
     async unpublish(db: Db, orgId: string, id: string, actor: PublicationActor): Promise<PublicationRow> {
       await requirePublishPermission(db, orgId, actor, 'Unpublishing');
-      const current = await getPublication(db, orgId, id);
+      const current = await lockPublication(db, orgId, id);
       if (!current) throw new NotFoundError('publication', id);
       if (current.state !== 'published') throw new InvalidTransitionError('publication', current.state, 'draft');
       return toDraft(db, orgId, current, actor, 'publication.unpublished', {});
@@ -385,7 +401,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
       input: EditPublicationInput,
       actor: PublicationActor,
     ): Promise<PublicationRow> {
-      const current = await getPublication(db, orgId, id);
+      const current = await lockPublication(db, orgId, id);
       if (!current) throw new NotFoundError('publication', id);
       if (current.state === 'archived') {
         throw new ConflictError('publication_archived', 'An archived publication cannot be edited; restore it first');

@@ -126,7 +126,7 @@ export function registerFeedbackEditRoutes(app: FastifyInstance, deps: ApiDeps, 
         tags: ['feedback'],
         summary: 'Erase a feedback item (right to erasure)',
         description:
-          'Erases the text, the redacted text, personal channel details (sender, handle, subject, answers) and the sealed contact data; the row stays with status `erased` and its channel, date, rating, sentiment and themes, so anonymous counts still add up. Erasing twice is harmless. Answers 204.',
+          'Erases the text, the redacted text, personal channel details (sender, handle, subject, answers) and the sealed contact data; the row stays with status `erased` and its channel, date, rating, sentiment and themes, so anonymous counts still add up. Its quotes are deleted and, where they were published, removed from the public You said – We did entries and from every version snapshot in the publication history (the rest of each approved snapshot is kept); stored `feedback.analysed` webhook payloads lose its redacted text. Erasing twice is harmless. Answers 204.',
         params: feedbackIdParamsDoc,
         response: { 204: z.null().describe('erased') },
       },
