@@ -137,7 +137,8 @@ export async function authorOf(db: Db, orgId: string, publicationId: string) {
   return row ? { type: row.actor_type, id: row.actor_id } : null;
 }
 
-async function requirePublishPermission(db: Db, orgId: string, actor: PublicationActor, what: string) {
+/** Throws 403 `publish_permission_required` unless the actor may publish (see mayPublish). */
+export async function requirePublishPermission(db: Db, orgId: string, actor: PublicationActor, what: string) {
   if (!(await mayPublish(db, orgId, actor))) {
     throw new ForbiddenError('publish_permission_required', `${what} needs the publish permission`);
   }
