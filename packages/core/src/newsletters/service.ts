@@ -10,6 +10,7 @@ import {
   type Organisation,
   publishedSnapshotsBetween,
   queryRows,
+  type Sealer,
   type schema,
   updateNewsletterIssueState,
 } from '@closeloop/db';
@@ -29,6 +30,7 @@ import { actorUuid } from '../actions/service.ts';
 import { brandingOf } from '../loop/contributors.ts';
 import { entryOfSnapshot, type PublishedEntry } from '../publications/entries.ts';
 import { type PublicationActor, requirePublishPermission } from '../publications/service.ts';
+import { unsubscribeUrl } from './links.ts';
 
 export type NewsletterSchedule = schema.NewsletterSchedule;
 
@@ -108,6 +110,27 @@ export function renderNewsletterIssue(input: {
   });
 }
 
+export interface NewsletterPreview {
+  entries: PublishedEntry[];
+  rendered: Record<Lang, RenderedEmail>;
+}
+
+/** The issue as it would go out now, in English and Welsh, with every entry (subscribers see their topics' share). */
+export async function previewNewsletter(
+  db: Db,
+  orgId: string,
+  issue: NewsletterIssueRow,
+  opts: { baseUrl: string; sealer: Sealer },
+): Promise<NewsletterPreview> {
+  const { org, branding, entries } = await newsletterContent(db, orgId, issue);
+  // A link of the right shape that unsubscribes nobody: previews are not sent to a subscriber.
+  const unsubscribe = unsubscribeUrl(opts.baseUrl, org.slug, opts.sealer, 'preview');
+  const render = (lang: Lang) =>
+    renderNewsletterIssue({ issue, branding, entries, lang, baseUrl: opts.baseUrl, unsubscribeUrl: unsubscribe });
+  const [en, cy] = await Promise.all([render('en'), render('cy')]);
+  return { entries, rendered: { en, cy } };
+}
+
 /** The job id of one request to send: a failed issue sent again gets a new job, a repeat of the same request does not. */
 export function newsletterJobId(issue: Pick<NewsletterIssueRow, 'id' | 'sendRequestedAt'>): string {
   return `newsletter-${issue.id}-${issue.sendRequestedAt?.getTime() ?? 0}`;
@@ -170,7 +193,7 @@ export function createNewsletterService(deps: { clock?: () => Date }) {
       const periodEnd = input.periodEnd ?? isoDay(now());
       const fallback = await defaultNewsletterPeriod(db, orgId, periodEnd);
       // Nothing sent since periodEnd: the default is the last day alone rather than a period ending before it starts.
-      const periodStart = input.periodStart ?? (fallback.periodStart > periodEnd ? periodEnd : fallback.periodStart);
+      const periodStart = input.periodStart ?? [fallback.periodStart, periodEnd].sort()[0]!;
       if (periodEnd < periodStart) {
         throw new ValidationError('The period ends before it starts', [
           { path: 'periodEnd', message: 'must not be before periodStart' },
