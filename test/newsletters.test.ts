@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '@closeloop/api';
-import { createMailer, type Mailer, unsubscribeToken } from '@closeloop/core';
+import { createMailer, unsubscribeToken } from '@closeloop/core';
 import { queryRows, schema } from '@closeloop/db';
 import { t as say } from '@closeloop/publishing';
 import {
@@ -24,13 +24,72 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const today = isoDay(Date.now());
 const PUBLIC_URL = 'http://closeloop.test';
 
-/** A second sender on the same SMTP server, for running the newsletter send outside the queue. */
-const testMailer = (smtp: TestSmtp) =>
-  createMailer({
+/**
+ * The app (API, console, public pages) and a worker whose mail goes to a real SMTP server in this process,
+ * plus the worker's newsletter dependencies with a second sender on that server, for runs outside the queue.
+ */
+async function startNewsletterWorld() {
+  const smtp = await startSmtp();
+  const t = await withApp({ publicUrl: PUBLIC_URL });
+  const workerDeps: WorkerDeps = {
+    ...t.deps,
+    config: { ...(t.deps.config as WorkerDeps['config']), SMTP_URL: smtp.url, PUBLIC_URL },
+  };
+  await startWorker(workerDeps);
+  const mailer = createMailer({
     smtpUrl: smtp.url,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'closeloop-news-')),
     from: 'closeloop <no-reply@closeloop.test>',
   });
+  const deps: NewsletterDeps = { ...workerDeps, mailer, publicUrl: PUBLIC_URL };
+  return {
+    t,
+    smtp,
+    deps,
+    async close() {
+      mailer.close();
+      await t.close();
+      await smtp.close();
+    },
+  };
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+function callAs(t: TestApp, o: TestOrg, method: Method, url: string, payload?: unknown) {
+  return t.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${o.apiKey}` },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+/** An action and its You said – We did entry (summary `You told us about MARKER`), approved and published through the API. */
+async function publish(t: TestApp, o: TestOrg, themeKey: string, marker: string, extra: Record<string, unknown> = {}) {
+  const action = await callAs(t, o, 'POST', '/v1/actions', {
+    title: `Action ${marker}`,
+    status: 'done',
+    themeKeys: [themeKey],
+    publicStatement: `We changed ${marker}`,
+  });
+  expect(action.statusCode, action.body).toBe(201);
+  const created = await callAs(t, o, 'POST', '/v1/publications', {
+    themeKey,
+    periodStart: isoDay(Date.now() - 30 * DAY),
+    periodEnd: today,
+    summary: `You told us about ${marker}`,
+    actionIds: [(action.json() as { id: string }).id],
+    ...extra,
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = (created.json() as { id: string }).id;
+  for (const step of ['approve', 'publish']) {
+    const res = await callAs(t, o, 'POST', `/v1/publications/${id}/${step}`);
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  return id;
+}
 
 interface Issue {
   id: string;
@@ -49,45 +108,14 @@ describe('newsletters: staff draft, preview and send; the worker mails confirmed
   let org: TestOrg;
   let other: TestOrg;
   let deps: NewsletterDeps;
-  let mailer: Mailer;
+  let world: Awaited<ReturnType<typeof startNewsletterWorld>>;
   const subscriptions = () => createSubscriptionService({ db: t.database.db, sealer: t.sealer });
   const as = (o: TestOrg) => ({ authorization: `Bearer ${o.apiKey}` });
   const themes: { library: string; parks: string; hidden: string } = { library: '', parks: '', hidden: '' };
 
-  async function call(o: TestOrg, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
-    return t.app.inject({
-      method,
-      url,
-      headers: as(o),
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  }
-
-  /** An action and its You said – We did entry, approved and published through the API. */
-  async function publishEntry(o: TestOrg, themeKey: string, marker: string, extra: Record<string, unknown> = {}) {
-    const action = await call(o, 'POST', '/v1/actions', {
-      title: `Action ${marker}`,
-      status: 'done',
-      themeKeys: [themeKey],
-      publicStatement: `We changed ${marker}`,
-    });
-    expect(action.statusCode, action.body).toBe(201);
-    const created = await call(o, 'POST', '/v1/publications', {
-      themeKey,
-      periodStart: isoDay(Date.now() - 30 * DAY),
-      periodEnd: today,
-      summary: `You told us about ${marker}`,
-      actionIds: [(action.json() as { id: string }).id],
-      ...extra,
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const id = (created.json() as { id: string }).id;
-    for (const step of ['approve', 'publish']) {
-      const res = await call(o, 'POST', `/v1/publications/${id}/${step}`);
-      expect(res.statusCode, res.body).toBe(200);
-    }
-    return id;
-  }
+  const call = (o: TestOrg, method: Method, url: string, payload?: unknown) => callAs(t, o, method, url, payload);
+  const publishEntry = (o: TestOrg, themeKey: string, marker: string, extra: Record<string, unknown> = {}) =>
+    publish(t, o, themeKey, marker, extra);
 
   async function subscribe(
     o: TestOrg,
@@ -124,17 +152,10 @@ describe('newsletters: staff draft, preview and send; the worker mails confirmed
   }
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    t = await withApp({ publicUrl: PUBLIC_URL });
+    world = await startNewsletterWorld();
+    ({ t, smtp, deps } = world);
     org = await t.createOrg('letters');
     other = await t.createOrg('other-letters');
-    const workerDeps: WorkerDeps = {
-      ...t.deps,
-      config: { ...(t.deps.config as WorkerDeps['config']), SMTP_URL: smtp.url, PUBLIC_URL },
-    };
-    await startWorker(workerDeps);
-    mailer = testMailer(smtp);
-    deps = { ...workerDeps, mailer, publicUrl: PUBLIC_URL };
     const [parks, hidden] = await queryRows<{ key: string }>(
       t.database.db,
       sql`select key from themes where org_id = ${org.id} and parent_id is not null
@@ -158,9 +179,7 @@ describe('newsletters: staff draft, preview and send; the worker mails confirmed
   }, 120_000);
 
   afterAll(async () => {
-    mailer?.close();
-    await t?.close();
-    await smtp?.close();
+    await world?.close();
   });
 
   let first: Issue;
@@ -359,7 +378,7 @@ describe('the monthly newsletter schedule', () => {
   let smtp: TestSmtp;
   let org: TestOrg;
   let deps: NewsletterDeps;
-  let mailer: Mailer;
+  let world: Awaited<ReturnType<typeof startNewsletterWorld>>;
   const as = (o: TestOrg) => ({ authorization: `Bearer ${o.apiKey}` });
   const now = new Date();
   // 09:00 UTC on the first of next month, and of the month after.
@@ -376,24 +395,15 @@ describe('the monthly newsletter schedule', () => {
     });
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    t = await withApp({ publicUrl: PUBLIC_URL });
+    world = await startNewsletterWorld();
+    ({ t, smtp, deps } = world);
     org = await t.createOrg('scheduled');
-    const workerDeps: WorkerDeps = {
-      ...t.deps,
-      config: { ...(t.deps.config as WorkerDeps['config']), SMTP_URL: smtp.url, PUBLIC_URL },
-    };
-    await startWorker(workerDeps);
-    mailer = testMailer(smtp);
-    deps = { ...workerDeps, mailer, publicUrl: PUBLIC_URL };
     const subs = createSubscriptionService({ db: t.database.db, sealer: t.sealer });
     const { confirmToken } = await subs.subscribe(org.id, { email: 'monthly@example.org', language: 'en', topics: [] });
     await subs.confirm(org.id, confirmToken!);
   }, 60_000);
   afterAll(async () => {
-    mailer?.close();
-    await t?.close();
-    await smtp?.close();
+    await world?.close();
   });
 
   test('is off by default, and staff with the publish permission set it', async () => {
@@ -413,28 +423,7 @@ describe('the monthly newsletter schedule', () => {
       t.database.db,
       sql`select key from themes where org_id = ${org.id} and parent_id is not null order by key limit 1`,
     );
-    const action = await t.app.inject({
-      method: 'POST',
-      url: '/v1/actions',
-      headers: as(org),
-      payload: { title: 'Scheduled action', status: 'done', themeKeys: [theme!.key] },
-    });
-    const pub = await t.app.inject({
-      method: 'POST',
-      url: '/v1/publications',
-      headers: as(org),
-      payload: {
-        themeKey: theme!.key,
-        periodStart: isoDay(Date.now() - 30 * DAY),
-        periodEnd: today,
-        summary: 'SCHEDULED-ENTRY',
-        actionIds: [(action.json() as { id: string }).id],
-      },
-    });
-    const pubId = (pub.json() as { id: string }).id;
-    for (const step of ['approve', 'publish']) {
-      await t.app.inject({ method: 'POST', url: `/v1/publications/${pubId}/${step}`, headers: as(org) });
-    }
+    await publish(t, org, theme!.key, 'SCHEDULED-ENTRY');
 
     const made = await runNewsletterSchedule(at(firstOfNext));
     expect(made).toHaveLength(1);

@@ -14,7 +14,7 @@ import {
   type schema,
   updateNewsletterIssueState,
 } from '@closeloop/db';
-import { ConflictError, NotFoundError, ValidationError } from '@closeloop/domain';
+import { ConflictError, NotFoundError } from '@closeloop/domain';
 import type { Logger } from '@closeloop/logger';
 import {
   formatPeriod,
@@ -29,7 +29,7 @@ import { sql } from 'drizzle-orm';
 import { actorUuid } from '../actions/service.ts';
 import { brandingOf } from '../loop/contributors.ts';
 import { entryOfSnapshot, type PublishedEntry } from '../publications/entries.ts';
-import { type PublicationActor, requirePublishPermission } from '../publications/service.ts';
+import { type PublicationActor, requireOrderedPeriod, requirePublishPermission } from '../publications/service.ts';
 import { unsubscribeUrl } from './links.ts';
 
 export type NewsletterSchedule = schema.NewsletterSchedule;
@@ -194,11 +194,7 @@ export function createNewsletterService(deps: { clock?: () => Date }) {
       const fallback = await defaultNewsletterPeriod(db, orgId, periodEnd);
       // Nothing sent since periodEnd: the default is the last day alone rather than a period ending before it starts.
       const periodStart = input.periodStart ?? [fallback.periodStart, periodEnd].sort()[0]!;
-      if (periodEnd < periodStart) {
-        throw new ValidationError('The period ends before it starts', [
-          { path: 'periodEnd', message: 'must not be before periodStart' },
-        ]);
-      }
+      requireOrderedPeriod(periodStart, periodEnd);
       const issue = await insertDraft(
         db,
         orgId,

@@ -31,6 +31,15 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Actor, actorUuid, resolveThemeIds } from '../actions/service.ts';
 import { poolSmallCells, representativeQuotes, storeQuotes } from '../youSaid/service.ts';
 
+/** 422 `validation_failed` on `periodEnd` when a period (ISO dates) ends before it starts. */
+export function requireOrderedPeriod(periodStart: string, periodEnd: string): void {
+  if (periodEnd < periodStart) {
+    throw new ValidationError('The period ends before it starts', [
+      { path: 'periodEnd', message: 'must not be before periodStart' },
+    ]);
+  }
+}
+
 export interface PublicationActor extends Actor {
   canPublish: boolean;
 }
@@ -236,11 +245,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
           { path: 'themeKey', message: 'themeKey or themeId is required' },
         ]);
       }
-      if (input.periodEnd < input.periodStart) {
-        throw new ValidationError('The period ends before it starts', [
-          { path: 'periodEnd', message: 'must not be before periodStart' },
-        ]);
-      }
+      requireOrderedPeriod(input.periodStart, input.periodEnd);
       const [themeId] = await resolveThemeIds(
         db,
         orgId,

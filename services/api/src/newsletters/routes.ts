@@ -7,8 +7,7 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { headerValue } from '../feedback/routes.ts';
-import { requestHash, runIdempotent } from '../idempotency.ts';
+import { idempotencyOf, runIdempotent } from '../idempotency.ts';
 import { actorOf } from '../publications/routes.ts';
 
 export const NEWSLETTER_STATES = ['draft', 'sending', 'sent', 'failed'] as const;
@@ -120,19 +119,10 @@ export function registerNewsletterRoutes(
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const result = await runIdempotent(
-        database,
-        {
-          orgId: principal.orgId,
-          principal: principal.keyId,
-          key: headerValue(request.headers['idempotency-key']),
-          hash: () => requestHash('POST', '/v1/newsletters', request.body),
-        },
-        async (tx) => {
-          const issue = await newsletters.create(tx, principal.orgId, request.body, actorOf(principal));
-          return { statusCode: 201, body: issue.id };
-        },
-      );
+      const result = await runIdempotent(database, idempotencyOf(request, principal, '/v1/newsletters'), async (tx) => {
+        const issue = await newsletters.create(tx, principal.orgId, request.body, actorOf(principal));
+        return { statusCode: 201, body: issue.id };
+      });
       return reply.status(201).send(out(await requireIssue(principal.orgId, result.body)));
     },
   );
