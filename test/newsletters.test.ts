@@ -283,6 +283,39 @@ describe('newsletters: staff draft, preview and send; the worker mails confirmed
     );
   }, 60_000);
 
+  test('a failed email leaves the issue failed with the error; sending again mails only those who missed it', async () => {
+    const issue = await draft(org, { title: 'Flaky', periodStart: first.periodStart, periodEnd: today });
+    // Marked sending without a queued job, then run once as the job's last try with a mailbox that refuses.
+    await t.database.db
+      .update(schema.newsletterIssues)
+      .set({ state: 'sending', sendRequestedAt: new Date() })
+      .where(eq(schema.newsletterIssues.id, issue.id));
+    const refusing: NewsletterDeps = {
+      ...deps,
+      mailer: {
+        send: async (message) => {
+          if (message.to === 'cymraeg@example.org') throw new Error('mailbox full');
+          return deps.mailer.send(message);
+        },
+      },
+    };
+    const run = await sendNewsletterIssue(refusing, org.id, issue.id, { finalAttempt: true });
+    expect(run).toEqual({ state: 'failed', emailed: 2, failed: 1 });
+    const failed = (await call(org, 'GET', `/v1/newsletters/${issue.id}`)).json() as Issue;
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toContain('mailbox full');
+    expect(failed.recipientCount).toBe(2);
+
+    const resent = await sendAndWait(org, issue.id);
+    expect(resent.state).toBe('sent');
+    expect(resent.recipientCount).toBe(3);
+    expect(resent.error).toBeNull();
+    const copies = smtp.messages.filter((m) => m.subject === 'Flaky');
+    expect(copies.flatMap(recipientsOf).sort()).toEqual(
+      ['cymraeg@example.org', 'everything@example.org', 'library-only@example.org'].sort(),
+    );
+  }, 60_000);
+
   test('the default period of the next issue starts the day after the last sent issue', async () => {
     const tomorrow = isoDay(Date.parse(`${today}T00:00:00Z`) + DAY);
     const next = await draft(org, { title: 'Next', periodEnd: tomorrow });
