@@ -1,43 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { queryRows } from '@closeloop/db';
 import { t as say } from '@closeloop/publishing';
 import { notifyContributors, startWorker, type WorkerDeps } from '@closeloop/worker';
 import { sql } from 'drizzle-orm';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, type TestApp, type TestOrg, withApp } from './harness/app.ts';
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it receives. */
-async function startSmtp() {
-  const messages: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          messages.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A header exactly as sent (mailparser turns some, like List-Unsubscribe, into objects). */
-function rawHeader(mail: ParsedMail, key: string): string {
-  const line = mail.headerLines.find((h) => h.key === key)?.line ?? '';
-  return line.slice(line.indexOf(':') + 1).trim();
-}
+import { rawHeader, startSmtp } from './harness/smtp.ts';
 
 const TEXTS = [
   'The library closes far too early on Saturdays, I can never get there before it shuts at 1pm.',

@@ -79,7 +79,7 @@ export async function withApp(
   registerHealth(app, { database: () => db.database.ping(), queue: () => queue.ping() });
   registerMetrics(app, metrics);
   await registerApi(app, deps);
-  await registerConsole(app, { database: db.database, queue, sealer, logger });
+  await registerConsole(app, { database: db.database, queue, sealer, logger, publicUrl });
   registerWidgetAsset(app);
   const mailer = createMailer({
     smtpUrl: opts.smtpUrl,

@@ -4,6 +4,7 @@ export * from './migrate.ts';
 export * from './queries/access.ts';
 export * from './queries/actions.ts';
 export * from './queries/feedback.ts';
+export * from './queries/newsletters.ts';
 export * from './queries/organisations.ts';
 export * from './queries/publications.ts';
 export * from './queries/themes.ts';

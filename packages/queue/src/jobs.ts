@@ -96,6 +96,17 @@ export const jobs = {
       defaultPriority: PRIORITY.low,
     },
   },
+  /** The daily check that makes and sends each organisation's scheduled newsletter when one is due. */
+  'newsletter-schedule': {
+    schema: z.strictObject({}),
+    policy: {
+      attempts: 2,
+      backoff: { type: 'exponential', baseDelayMs: minute },
+      concurrency: 1,
+      timeoutMs: 5 * minute,
+      defaultPriority: PRIORITY.low,
+    },
+  },
   webhook: {
     schema: orgScoped({ deliveryId: uuid }),
     policy: {

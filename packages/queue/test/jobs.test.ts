@@ -18,6 +18,7 @@ describe('typed job map', () => {
         'analyse',
         'import',
         'newsletter',
+        'newsletter-schedule',
         'notify',
         'publish',
         'retention-purge',

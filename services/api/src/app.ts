@@ -1,4 +1,9 @@
-import { createActionService, createFeedbackService, createPublicationService } from '@closeloop/core';
+import {
+  createActionService,
+  createFeedbackService,
+  createNewsletterService,
+  createPublicationService,
+} from '@closeloop/core';
 import type { ActionRow, PublicationRow } from '@closeloop/db';
 import { actionsOfPublications, publicationsOfAction } from '@closeloop/db';
 import { createHttpApp, registerHealth, registerMetrics } from '@closeloop/http';
@@ -15,6 +20,7 @@ import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { installRateLimit } from './limits/rate-limit.ts';
 import { registerLoopMetricsRoutes } from './metrics/routes.ts';
+import { registerNewsletterRoutes } from './newsletters/routes.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { registerSuggestionRoutes } from './suggestions/routes.ts';
 import { registerWebhooks } from './webhooks/register.ts';
@@ -81,6 +87,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
       for (const { action } of actions) await notifyIfClosed(orgId, action);
     },
   });
+  registerNewsletterRoutes(app, deps, auth, createNewsletterService(deps.clock ? { clock: deps.clock } : {}));
   registerActionLinkRoutes(app, deps, auth);
   registerSuggestionRoutes(app, deps, auth);
   registerYouSaidRoutes(app, deps, auth);

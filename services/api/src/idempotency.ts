@@ -8,6 +8,24 @@ export interface IdempotentResult<T> {
   replayed: boolean;
 }
 
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** runIdempotent's options for a POST made with an API key: its organisation and key, the header, the body's hash. */
+export function idempotencyOf(
+  request: { headers: Record<string, string | string[] | undefined>; body: unknown },
+  principal: { orgId: string; keyId: string },
+  url: string,
+) {
+  return {
+    orgId: principal.orgId,
+    principal: principal.keyId,
+    key: headerValue(request.headers['idempotency-key']),
+    hash: () => requestHash('POST', url, request.body),
+  };
+}
+
 export function requestHash(method: string, url: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${url}\n`)

@@ -9,6 +9,8 @@ export interface ConsoleDeps {
   /** Seals contact details of keyed cards; unseals them for an admin's audited "show contact". */
   sealer: Sealer;
   logger: Logger;
+  /** Public base URL of links in newsletter previews (default http://localhost:3000). */
+  publicUrl?: string;
   /** Marks the session cookie Secure (when served over https). */
   secureCookies?: boolean;
   clock?: () => Date;

@@ -19,6 +19,7 @@ import { registerCardPages } from './pages/cards.ts';
 import { registerDashboard } from './pages/dashboard.ts';
 import { registerFeedbackItemPages } from './pages/feedback-item.ts';
 import { registerFeedbackListPage } from './pages/feedback-list.ts';
+import { registerNewsletterPages } from './pages/newsletters.ts';
 import { registerReviewPage } from './pages/review.ts';
 import { registerThemePages } from './pages/themes.ts';
 import { registerTriagePages } from './pages/triage.ts';
@@ -181,6 +182,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     registerThemePages(scope, ctx);
     registerActionPages(scope, ctx);
     registerPublicationPages(scope, ctx);
+    registerNewsletterPages(scope, ctx);
 
     // Unknown console paths get the console's own page rather than the API's problem+json.
     scope.get('/console/*', { schema: { hide: true } }, async (request, reply) => notFound(request, reply));

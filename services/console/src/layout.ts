@@ -13,6 +13,7 @@ export type NavKey =
   | 'themes'
   | 'review'
   | 'publications'
+  | 'newsletters'
   | 'none';
 
 const NAV: { key: NavKey; href: string; label: string }[] = [
@@ -22,6 +23,7 @@ const NAV: { key: NavKey; href: string; label: string }[] = [
   { key: 'triage', href: '/console/triage', label: 'Triage' },
   { key: 'actions', href: '/console/actions', label: 'Actions' },
   { key: 'publications', href: '/console/publications', label: 'Publications' },
+  { key: 'newsletters', href: '/console/newsletters', label: 'Newsletters' },
   { key: 'themes', href: '/console/themes', label: 'Themes' },
   { key: 'review', href: '/console/review', label: 'Engagement review' },
 ];

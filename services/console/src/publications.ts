@@ -1,12 +1,11 @@
 import { approveQuote, createPublicationService, deleteQuote, viewYouSaid } from '@closeloop/core';
 import { actionsOfPublications, type Db, listPublications, type PublicationRow } from '@closeloop/db';
-import { AppError } from '@closeloop/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { statusChip } from './components.ts';
 import type { ConsoleContext } from './context.ts';
 import { bodyOf, formatDay, isUuid, str } from './forms.ts';
 import { csrfField, html, notFound, renderPage, type SafeHtml } from './layout.ts';
-import { can, redirectWithFlash, requireAbility, requireStaff, staffOf } from './session.ts';
+import { can, redirectAfter, requireAbility, requireStaff, staffOf } from './session.ts';
 
 type Step = 'approve' | 'publish' | 'unpublish';
 const STEP_DONE: Record<Step, string> = {
@@ -91,16 +90,8 @@ export function registerPublicationPages(scope: FastifyInstance, ctx: ConsoleCon
     }
   }
 
-  async function run(reply: FastifyReply, work: () => Promise<unknown>, done: string) {
-    try {
-      await work();
-    } catch (error) {
-      if (error instanceof AppError && error.status < 500)
-        return redirectWithFlash(reply, back, error.message, 'error');
-      throw error;
-    }
-    return redirectWithFlash(reply, back, done);
-  }
+  const run = (reply: FastifyReply, work: () => Promise<unknown>, done: string) =>
+    redirectAfter(reply, back, work, done);
 
   for (const step of ['approve', 'publish', 'unpublish'] as const) {
     scope.post(

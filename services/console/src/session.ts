@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type Database, findOrganisationById, findSession } from '@closeloop/db';
-import { ROLE_PERMISSIONS, type StaffRole } from '@closeloop/domain';
+import { AppError, ROLE_PERMISSIONS, type StaffRole } from '@closeloop/domain';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { errorPage } from './layout.ts';
 
@@ -131,6 +131,20 @@ export function redirectWithFlash(reply: FastifyReply, to: string, text: string,
     maxAge: 60,
   });
   return reply.redirect(to, 303);
+}
+
+/**
+ * Runs a form's work, then redirects to `to` with `done`; a refused request (an AppError below 500: not
+ * allowed, wrong state, invalid) redirects there with its message as an error instead. Anything else throws.
+ */
+export async function redirectAfter(reply: FastifyReply, to: string, work: () => Promise<unknown>, done: string) {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return redirectWithFlash(reply, to, error.message, 'error');
+    throw error;
+  }
+  return redirectWithFlash(reply, to, done);
 }
 
 export function readFlash(value: string | undefined): Flash | null {

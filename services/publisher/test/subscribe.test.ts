@@ -1,37 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { schema } from '@closeloop/db';
 import { eq } from 'drizzle-orm';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, type TestApp, type TestOrg, withApp } from '../../../test/harness/app.ts';
+import { startSmtp } from '../../../test/harness/smtp.ts';
 import { createSubscriptionService, unsubscribeUrl } from '../src/subscribe/service.ts';
 import { csrfOf, visitor } from './helpers.ts';
-
-/** A real SMTP server in this process; every message it accepts is parsed and kept. */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          received.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const confirmLinkOf = (mail: ParsedMail) => {
   const match = /https?:\/\/\S+\/subscribe\/confirm\?token=[^\s"<]+/.exec(mail.text ?? '');
@@ -68,7 +45,7 @@ describe('subscribe with a real SMTP server (SMTP_URL set)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Check your email');
     const mail = await eventually(async () =>
-      smtp.received.find((m) => m.to && JSON.stringify(m.to).includes('resident@example.org')),
+      smtp.messages.find((m) => m.to && JSON.stringify(m.to).includes('resident@example.org')),
     );
     expect(mail.subject).toContain('Org meadow');
     const [pending] = await subscribers();
@@ -91,7 +68,7 @@ describe('subscribe with a real SMTP server (SMTP_URL set)', () => {
 
   test('a Welsh subscriber gets the confirmation email in Welsh', async () => {
     await subscribe('preswylydd@example.org', { language: 'cy' }, '203.0.113.2');
-    const mail = await eventually(async () => smtp.received.find((m) => JSON.stringify(m.to).includes('preswylydd@')));
+    const mail = await eventually(async () => smtp.messages.find((m) => JSON.stringify(m.to).includes('preswylydd@')));
     expect(mail.text).toMatch(/Helo|Diolch|cadarnhau/i);
     expect(confirmLinkOf(mail).searchParams.get('lang')).toBe('cy');
   });
@@ -101,10 +78,10 @@ describe('subscribe with a real SMTP server (SMTP_URL set)', () => {
     const fresh = await subscribe('newcomer@example.org', {}, '203.0.113.4');
     expect(known.statusCode).toBe(fresh.statusCode);
     expect(known.body).toBe(fresh.body);
-    await eventually(async () => smtp.received.find((m) => JSON.stringify(m.to).includes('newcomer@')));
+    await eventually(async () => smtp.messages.find((m) => JSON.stringify(m.to).includes('newcomer@')));
     await new Promise((r) => setTimeout(r, 200));
     // The confirmed address gets no new email, and its row is unchanged.
-    expect(smtp.received.filter((m) => JSON.stringify(m.to).includes('resident@'))).toHaveLength(1);
+    expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes('resident@'))).toHaveLength(1);
   });
 
   test('an invalid email re-renders the form with the value kept; a missing CSRF token stores nothing', async () => {
@@ -199,10 +176,10 @@ describe('subscribe with a real SMTP server (SMTP_URL set)', () => {
   });
 
   test('after unsubscribing, subscribing again sends a new confirmation', async () => {
-    const before = smtp.received.filter((m) => JSON.stringify(m.to).includes('resident@')).length;
+    const before = smtp.messages.filter((m) => JSON.stringify(m.to).includes('resident@')).length;
     await subscribe('resident@example.org', {}, '203.0.113.8');
     await eventually(async () =>
-      smtp.received.filter((m) => JSON.stringify(m.to).includes('resident@')).length > before ? true : null,
+      smtp.messages.filter((m) => JSON.stringify(m.to).includes('resident@')).length > before ? true : null,
     );
     const row = (await subscribers()).find((s) => s.emailHash === t.sealer.lookupHash('resident@example.org'));
     expect(row?.state).toBe('pending');

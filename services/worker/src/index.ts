@@ -6,6 +6,7 @@ import { createAnalyserCache } from './analysers.ts';
 import type { WorkerDeps } from './deps.ts';
 import { type OperationsOptions, registerOperations } from './ops/index.ts';
 import { createAnalyseProcessor } from './processors/analyse.ts';
+import { registerNewsletterProcessors, requeueStuckNewsletters } from './processors/newsletter.ts';
 import { createNotifyProcessor } from './processors/notify.ts';
 import { createSuggestProcessor } from './processors/suggest.ts';
 import { createSweeper } from './processors/sweep.ts';
@@ -14,6 +15,12 @@ import { createWebhookProcessor, resendPendingDeliveries } from './processors/we
 export { createAnalyserCache, loadOrgAnalysisConfig } from './analysers.ts';
 export type { WorkerDeps } from './deps.ts';
 export { jobLogger, type Operations, type OperationsOptions, registerOperations, SCHEDULE_IDS } from './ops/index.ts';
+export {
+  type NewsletterDeps,
+  requeueStuckNewsletters,
+  runNewsletterSchedule,
+  sendNewsletterIssue,
+} from './processors/newsletter.ts';
 export { notifyContributors } from './processors/notify.ts';
 export { createSweeper } from './processors/sweep.ts';
 export { createWebhookProcessor, resendPendingDeliveries } from './processors/webhook.ts';
@@ -31,14 +38,15 @@ export async function startWorker(deps: WorkerDeps, opsOptions: OperationsOption
       dataDir: deps.config.CLOSELOOP_DATA_DIR,
       from: deps.config.MAIL_FROM,
     });
-  deps.queue.process(
-    'notify',
-    createNotifyProcessor({ ...deps, mailer, publicUrl: deps.config.PUBLIC_URL ?? 'http://localhost:3000' }),
-  );
+  const publicUrl = deps.config.PUBLIC_URL ?? 'http://localhost:3000';
+  deps.queue.process('notify', createNotifyProcessor({ ...deps, mailer, publicUrl }));
+  const newsletters = { ...deps, mailer, publicUrl };
+  registerNewsletterProcessors(newsletters);
   deps.queue.process('webhook', createWebhookProcessor(deps));
   deps.queue.process('sweep', async () => {
     await sweep();
     await resendPendingDeliveries(deps, deps.config.SWEEPER_GRACE_SECONDS);
+    await requeueStuckNewsletters(newsletters, deps.config.SWEEPER_GRACE_SECONDS);
   });
   await deps.queue.schedule('sweep', {}, { everyMs: deps.config.SWEEPER_INTERVAL_SECONDS * 1000 }, 'sweeper');
   const ops = await registerOperations(deps, opsOptions);

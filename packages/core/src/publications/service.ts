@@ -31,6 +31,15 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Actor, actorUuid, resolveThemeIds } from '../actions/service.ts';
 import { poolSmallCells, representativeQuotes, storeQuotes } from '../youSaid/service.ts';
 
+/** 422 `validation_failed` on `periodEnd` when a period (ISO dates) ends before it starts. */
+export function requireOrderedPeriod(periodStart: string, periodEnd: string): void {
+  if (periodEnd < periodStart) {
+    throw new ValidationError('The period ends before it starts', [
+      { path: 'periodEnd', message: 'must not be before periodStart' },
+    ]);
+  }
+}
+
 export interface PublicationActor extends Actor {
   canPublish: boolean;
 }
@@ -137,7 +146,8 @@ export async function authorOf(db: Db, orgId: string, publicationId: string) {
   return row ? { type: row.actor_type, id: row.actor_id } : null;
 }
 
-async function requirePublishPermission(db: Db, orgId: string, actor: PublicationActor, what: string) {
+/** Throws 403 `publish_permission_required` unless the actor may publish (see mayPublish). */
+export async function requirePublishPermission(db: Db, orgId: string, actor: PublicationActor, what: string) {
   if (!(await mayPublish(db, orgId, actor))) {
     throw new ForbiddenError('publish_permission_required', `${what} needs the publish permission`);
   }
@@ -250,11 +260,7 @@ export function createPublicationService(deps: { clock?: () => Date }) {
           { path: 'themeKey', message: 'themeKey or themeId is required' },
         ]);
       }
-      if (input.periodEnd < input.periodStart) {
-        throw new ValidationError('The period ends before it starts', [
-          { path: 'periodEnd', message: 'must not be before periodStart' },
-        ]);
-      }
+      requireOrderedPeriod(input.periodStart, input.periodEnd);
       const [themeId] = await resolveThemeIds(
         db,
         orgId,

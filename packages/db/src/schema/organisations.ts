@@ -13,6 +13,14 @@ export interface OrgSettings {
   requireDistinctApprover?: boolean;
   retentionDays?: { rawText?: number; contacts?: number };
   triageThreshold?: number;
+  /** The newsletter schedule: `monthly` sends on the first day ≥ dayOfMonth with new entries; off when absent. */
+  newsletter?: NewsletterSchedule;
+}
+
+export interface NewsletterSchedule {
+  frequency: 'off' | 'monthly';
+  /** 1–28, so every month has the day. */
+  dayOfMonth: number;
 }
 
 export const organisations = pgTable('organisations', {

@@ -135,20 +135,60 @@ export const subscribers = pgTable(
   ],
 );
 
+/** A newsletter: the organisation's published entries of a period, mailed to confirmed subscribers. */
 export const newsletterIssues = pgTable(
   'newsletter_issues',
   {
     id: id(),
     orgId: orgId().references(() => organisations.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
+    titleCy: text('title_cy'),
+    intro: text('intro'),
+    introCy: text('intro_cy'),
     periodStart: date('period_start', { mode: 'string' }),
     periodEnd: date('period_end', { mode: 'string' }),
+    /** draft → sending → sent | failed (a failed issue may be sent again: only unsent deliveries go). */
     state: text('state').notNull().default('draft'),
     recipientCount: integer('recipient_count').notNull().default(0),
+    error: text('error'),
+    authorId: uuid('author_id'),
+    /** The month (its first day) a scheduled issue was made for: one scheduled issue per month. */
+    scheduledFor: date('scheduled_for', { mode: 'string' }),
+    sendRequestedAt: tstz('send_requested_at'),
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('newsletter_issues_org').on(t.orgId, t.createdAt)],
+  (t) => [
+    index('newsletter_issues_org').on(t.orgId, t.createdAt),
+    uniqueIndex('newsletter_issues_org_scheduled').on(t.orgId, t.scheduledFor),
+  ],
+);
+
+/** One issue to one subscriber: inserted before the email is sent, so a retried job never sends twice. */
+export const newsletterDeliveries = pgTable(
+  'newsletter_deliveries',
+  {
+    id: id(),
+    orgId: orgId().references(() => organisations.id, { onDelete: 'cascade' }),
+    issueId: uuid('issue_id')
+      .notNull()
+      .references(() => newsletterIssues.id, { onDelete: 'cascade' }),
+    subscriberId: uuid('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    language: text('language').notNull().default('en'),
+    /** The publications this subscriber's email carries (their topics' share of the issue). */
+    publicationIds: uuid('publication_ids').array().notNull().default([]),
+    state: text('state').notNull().default('pending'),
+    attempts: smallint('attempts').notNull().default(0),
+    error: text('error'),
+    sentAt: tstz('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('newsletter_deliveries_issue_subscriber').on(t.issueId, t.subscriberId),
+    index('newsletter_deliveries_org_issue').on(t.orgId, t.issueId, t.state),
+  ],
 );
 
 /** One message to one contributor about one action: email, or a letter / call-list row for staff. */

@@ -24,8 +24,7 @@ import { z } from 'zod';
 import type { ApiKeyAuthenticator, Principal } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { headerValue } from '../feedback/routes.ts';
-import { requestHash, runIdempotent } from '../idempotency.ts';
+import { idempotencyOf, runIdempotent } from '../idempotency.ts';
 
 const actionOut = z.object({
   id: z.uuid(),
@@ -141,19 +140,10 @@ export function registerActionRoutes(
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const result = await runIdempotent(
-        database,
-        {
-          orgId: principal.orgId,
-          principal: principal.keyId,
-          key: headerValue(request.headers['idempotency-key']),
-          hash: requestHash('POST', '/v1/actions', request.body),
-        },
-        async (tx) => {
-          const action = await actions.create(tx, principal.orgId, request.body, actorOf(principal));
-          return { statusCode: 201, body: action.id };
-        },
-      );
+      const result = await runIdempotent(database, idempotencyOf(request, principal, '/v1/actions'), async (tx) => {
+        const action = await actions.create(tx, principal.orgId, request.body, actorOf(principal));
+        return { statusCode: 201, body: action.id };
+      });
       const action = await getAction(database.db, principal.orgId, result.body);
       if (!action) throw new NotFoundError('action', result.body);
       if (!result.replayed) {

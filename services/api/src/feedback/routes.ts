@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { requestHash, runIdempotent } from '../idempotency.ts';
+import { headerValue, requestHash, runIdempotent } from '../idempotency.ts';
 import { acceptedDoc, feedbackIdParamsDoc, feedbackInputDoc, feedbackOutDoc, feedbackPageDoc } from './edit-schemas.ts';
 import { type feedbackOutSchema, listQuerySchema } from './schemas.ts';
 
@@ -178,6 +178,4 @@ export function registerFeedbackRoutes(
   );
 }
 
-export function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
+export { headerValue } from '../idempotency.ts';

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { type ApiKeyAuthenticator, createApiKey } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
-import { headerValue } from '../feedback/routes.ts';
-import { requestHash, runIdempotent } from '../idempotency.ts';
+import { idempotencyOf, runIdempotent } from '../idempotency.ts';
 
 const createKeySchema = z
   .strictObject({
@@ -69,37 +68,28 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: ApiDeps, auth: 
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const result = await runIdempotent(
-        database,
-        {
+      const result = await runIdempotent(database, idempotencyOf(request, principal, '/v1/api-keys'), async (tx) => {
+        const { key, row } = await createApiKey(tx, {
           orgId: principal.orgId,
-          principal: principal.keyId,
-          key: headerValue(request.headers['idempotency-key']),
-          hash: requestHash('POST', '/v1/api-keys', request.body),
-        },
-        async (tx) => {
-          const { key, row } = await createApiKey(tx, {
-            orgId: principal.orgId,
-            name: request.body.name,
-            scopes: [...new Set(request.body.scopes)],
-            ...(request.body.rateLimitPerMinute ? { rateLimitPerMinute: request.body.rateLimitPerMinute } : {}),
-          });
-          return {
-            statusCode: 201,
-            body: {
-              id: row.id,
-              name: row.name,
-              prefix: row.prefix,
-              scopes: row.scopes,
-              rateLimitPerMinute: row.rateLimitPerMinute,
-              createdAt: row.createdAt.toISOString(),
-              lastUsedAt: null,
-              revokedAt: null,
-              key,
-            },
-          };
-        },
-      );
+          name: request.body.name,
+          scopes: [...new Set(request.body.scopes)],
+          ...(request.body.rateLimitPerMinute ? { rateLimitPerMinute: request.body.rateLimitPerMinute } : {}),
+        });
+        return {
+          statusCode: 201,
+          body: {
+            id: row.id,
+            name: row.name,
+            prefix: row.prefix,
+            scopes: row.scopes,
+            rateLimitPerMinute: row.rateLimitPerMinute,
+            createdAt: row.createdAt.toISOString(),
+            lastUsedAt: null,
+            revokedAt: null,
+            key,
+          },
+        };
+      });
       return reply.status(201).send(result.body);
     },
   );

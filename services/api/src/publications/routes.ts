@@ -45,7 +45,7 @@ function out(p: PublicationRow) {
 }
 
 /** API keys approve and publish only with the `admin` scope (the staff console uses the publish permission). */
-function actorOf(principal: Principal): PublicationActor {
+export function actorOf(principal: Principal): PublicationActor {
   return { type: 'api_key', id: principal.keyId, canPublish: principal.scopes.includes('admin') };
 }
 

@@ -45,6 +45,7 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
       queue: rt.queue,
       sealer: rt.sealer,
       logger: rt.logger,
+      publicUrl: rt.publicUrl,
       secureCookies: rt.publicUrl.startsWith('https:'),
     });
     registerWidgetAsset(app);

@@ -1,24 +1,13 @@
+import { unsubscribeToken } from '@closeloop/core';
 import { type Db, randomToken, type Sealer, schema, sha256, uuidv7 } from '@closeloop/db';
 import { and, eq } from 'drizzle-orm';
+
+export { unsubscribeToken, unsubscribeUrl } from '@closeloop/core';
 
 export type SubscriberRow = typeof schema.subscribers.$inferSelect;
 
 /** How long a double opt-in link works. */
 export const CONFIRM_TTL_MS = 7 * 86_400_000;
-
-/**
- * The unsubscribe token of a subscriber: derived from its id with the secret key, so anything that
- * holds the key (the newsletter sender) can rebuild the link; only its sha256 is stored for lookup.
- */
-export function unsubscribeToken(sealer: Sealer, subscriberId: string): string {
-  return `${subscriberId}.${sealer.lookupHash(`unsubscribe|${subscriberId}`)}`;
-}
-
-/** The RFC 8058 one-click URL (`List-Unsubscribe`) and the page a person opens from an email. */
-export function unsubscribeUrl(publicUrl: string, orgSlug: string, sealer: Sealer, subscriberId: string): string {
-  const token = encodeURIComponent(unsubscribeToken(sealer, subscriberId));
-  return `${publicUrl.replace(/\/+$/, '')}/${encodeURIComponent(orgSlug)}/unsubscribe?token=${token}`;
-}
 
 export function confirmUrl(publicUrl: string, orgSlug: string, token: string, lang: string): string {
   const base = `${publicUrl.replace(/\/+$/, '')}/${encodeURIComponent(orgSlug)}/subscribe/confirm`;

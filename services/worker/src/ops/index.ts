@@ -16,6 +16,8 @@ export interface OperationsOptions {
   retentionCron?: string;
   /** When each organisation's retrain check runs (cron, local time). Default 02:15 every day. */
   retrainCron?: string;
+  /** When the newsletter schedule is checked (cron, local time): due organisations get their issue. Default 09:00 every day. */
+  newsletterCron?: string;
   /** How often every schedule is re-asserted (new organisations, a Redis that lost its data). Default 1 hour. */
   scheduleSyncMs?: number;
   /** How often Redis is pinged to notice it coming back (then every schedule is re-asserted). Default 2 s. */
@@ -27,6 +29,7 @@ export const SCHEDULE_IDS = {
   slaCheck: 'sla-check',
   retentionPurge: 'nightly-retention-purge',
   retrain: (orgId: string) => `nightly-retrain-${orgId}`,
+  newsletter: 'daily-newsletter-schedule',
 } as const;
 
 /** A job's log lines carry its id and queue (and the API request id when the payload has one). */
@@ -37,7 +40,8 @@ export function jobLogger(deps: Pick<WorkerDeps, 'logger'>, ctx: JobContext, ext
 /**
  * Registers the operational processors (complaint SLA check, retention purge, theme-model retrain)
  * and their schedules: BullMQ job schedulers in service mode (one run per tick across all workers),
- * in-process timers in embedded mode. The newsletter schedule belongs to the newsletter processor.
+ * in-process timers in embedded mode. The newsletter schedule's processor is the newsletter module's
+ * (processors/newsletter.ts); its schedule is asserted here with the others.
  */
 export async function registerOperations(deps: WorkerDeps, opts: OperationsOptions = {}) {
   const slaCheck = createSlaCheck({ ...deps, sendMail: opts.sendMail });
@@ -59,7 +63,7 @@ export async function registerOperations(deps: WorkerDeps, opts: OperationsOptio
   const retrainCron = opts.retrainCron ?? '15 2 * * *';
   /**
    * Creates or replaces every schedule (upserts by id, so running it again is harmless): the sweeper,
-   * SLA check, retention purge, and one nightly retrain per organisation (the job itself decides
+   * SLA check, retention purge, the daily newsletter check, and one nightly retrain per organisation (the job itself decides
    * whether enough examples are new). A Redis restarted without persistence loses its job schedulers,
    * so this runs again whenever Redis comes back, and hourly for organisations created meanwhile.
    */
@@ -71,6 +75,12 @@ export async function registerOperations(deps: WorkerDeps, opts: OperationsOptio
       {},
       { cron: opts.retentionCron ?? '30 3 * * *' },
       SCHEDULE_IDS.retentionPurge,
+    );
+    await deps.queue.schedule(
+      'newsletter-schedule',
+      {},
+      { cron: opts.newsletterCron ?? '0 9 * * *' },
+      SCHEDULE_IDS.newsletter,
     );
     const orgs = await queryRows<{ id: string }>(deps.database.db, sql`select id from organisations order by id`);
     for (const org of orgs) {
