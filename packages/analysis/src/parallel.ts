@@ -81,126 +81,134 @@ export async function trainThemeModelParallel(
 
 interface Thread {
   worker: Worker;
-  /** resolves true once the thread has loaded, false if it failed or timed out first */
+  /** settles true once the thread has loaded, false if it failed first */
   ready: Promise<boolean>;
   alive: boolean;
+  /** the training run whose rows the thread holds */
   context: FitContext | null;
-  /** the task in flight and the handlers of the current batch */
+  /** handlers of the task in flight */
   onResult: ((msg: Extract<FromWorker, { type: 'result' }>) => void) | null;
-  onFail: ((reason: string) => void) | null;
+  onFail: (() => void) | null;
 }
 
+/** Worker threads for one training run; tasks go to whichever thread is free, in a fixed queue order. */
 class FitPool {
-  readonly threads: Thread[];
+  private readonly threads: Thread[];
   fallback: string | null = null;
   /** threads that ran at least one task */
-  used = 0;
+  private readonly busy = new Set<Thread>();
   private shared: { context: FitContext; rows: SharedRows } | null = null;
 
   constructor(count: number, entry: URL) {
     this.threads = Array.from({ length: count }, () => this.start(entry));
   }
 
+  get used(): number {
+    return this.busy.size;
+  }
+
   private start(entry: URL): Thread {
-    const worker = new Worker(entry);
+    let settle: (ok: boolean) => void = () => {};
+    const ready = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
     const thread: Thread = {
-      worker,
-      ready: Promise.resolve(false),
+      worker: new Worker(entry),
+      ready,
       alive: true,
       context: null,
       onResult: null,
       onFail: null,
     };
-    thread.ready = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(
-        () => fail(`a training thread did not start within ${START_TIMEOUT_MS / 1000} s`),
-        START_TIMEOUT_MS,
-      );
-      timer.unref();
-      const fail = (reason: string) => {
-        clearTimeout(timer);
-        if (!thread.alive) return;
-        thread.alive = false;
-        this.fallback ??= reason;
-        resolve(false);
-        thread.onFail?.(reason);
-        void worker.terminate();
-      };
-      worker.on('message', (msg: FromWorker) => {
-        if (msg.type === 'ready') {
-          clearTimeout(timer);
-          resolve(true);
-        } else thread.onResult?.(msg);
-      });
-      worker.on('error', (err) => fail(`a training thread failed: ${err.message}`));
-      worker.on('exit', (code) => fail(`a training thread exited (code ${code})`));
+    const fail = (reason: string) => {
+      if (!thread.alive) return;
+      thread.alive = false;
+      this.fallback ??= reason;
+      settle(false);
+      thread.onFail?.();
+      void thread.worker.terminate();
+    };
+    thread.worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') settle(true);
+      else thread.onResult?.(msg);
     });
+    thread.worker.on('error', (err) => fail(`a training thread failed: ${err.message}`));
+    thread.worker.on('exit', (code) => fail(`a training thread exited (code ${code})`));
     return thread;
   }
 
-  /** Runs a step's tasks on the threads that started, biggest first; what no thread can run runs here. */
+  /**
+   * The threads that have started. The wait is timed from the first step on, not from the spawn: the features
+   * are extracted on this thread meanwhile, and a ready message waiting behind that work is no late start.
+   */
+  private async started(): Promise<Thread[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), START_TIMEOUT_MS);
+    });
+    const ok = await Promise.all(this.threads.map((t) => Promise.race([t.ready, timeout])));
+    clearTimeout(timer);
+    this.threads.forEach((t, i) => {
+      if (ok[i] !== 'timeout' || !t.alive) return;
+      t.alive = false;
+      this.fallback ??= `a training thread did not start within ${START_TIMEOUT_MS / 1000} s`;
+      void t.worker.terminate();
+    });
+    return this.threads.filter((t, i) => ok[i] === true && t.alive);
+  }
+
+  /** Runs a step's tasks on the threads that started, biggest first; what no thread could run runs here. */
   async run(step: FitStep): Promise<FitTaskResult[][]> {
     const { context, batch } = step;
-    const ok = await Promise.all(this.threads.map((t) => t.ready));
-    const threads = this.threads.filter((t, i) => ok[i] && t.alive);
-    const M = batch.members.length;
-    const L = context.Y.length;
-    const results: FitTaskResult[][] = batch.members.map(() => new Array<FitTaskResult>(L));
+    const threads = await this.started();
     if (threads.length === 0) {
       this.fallback ??= 'no training thread started';
       return runFitBatch(context, batch);
     }
+    const L = context.Y.length;
+    const results: FitTaskResult[][] = batch.members.map(() => new Array<FitTaskResult>(L));
+    // the labels with the most positives take longest: first, so that the last tasks are short ones
     const positives = context.Y.map((y) => y.reduce((a, b) => a + b, 0));
-    // the labels with the most positives take longest: first, so the last tasks are short ones
-    const queue: [number, number][] = [];
-    for (const l of context.Y.map((_, l) => l).sort((a, b) => positives[b]! - positives[a]! || a - b)) {
-      for (let m = 0; m < M; m++) queue.push([m, l]);
-    }
-    let pending = queue.length;
-    const runners = new Set<Thread>();
+    const order = context.Y.map((_, l) => l).sort((a, b) => positives[b]! - positives[a]! || a - b);
+    const queue = order.flatMap((l) => batch.members.map((_, m): [number, number] => [m, l]));
     await new Promise<void>((resolve) => {
+      const running = new Set<Thread>();
       const next = (t: Thread) => {
         const task = queue.shift();
         if (!task) {
           t.onResult = null;
           t.onFail = null;
-          runners.delete(t);
-          if (pending === 0 || runners.size === 0) resolve();
+          running.delete(t);
+          if (running.size === 0) resolve();
           return;
         }
+        t.onResult = (msg) => {
+          results[msg.m]![msg.l] = msg.result;
+          this.busy.add(t);
+          next(t);
+        };
         t.onFail = () => {
-          // the task in flight goes back to the queue, for another thread or for this one
+          // the task in flight goes back to the queue: for another thread, or for this one below
           queue.unshift(task);
           t.onResult = null;
           t.onFail = null;
-          runners.delete(t);
-          if (runners.size === 0) resolve();
+          running.delete(t);
+          if (running.size === 0) resolve();
         };
-        t.onResult = (msg) => {
-          results[msg.m]![msg.l] = msg.result;
-          pending--;
-          next(t);
-        };
-        this.post(t, { type: 'task', m: task[0], l: task[1] });
+        t.worker.postMessage({ type: 'task', m: task[0], l: task[1] } satisfies ToWorker);
       };
       for (const t of threads) {
         this.sendContext(t, context);
-        this.post(t, { type: 'batch', batch });
-        runners.add(t);
+        t.worker.postMessage({ type: 'batch', batch } satisfies ToWorker);
+        running.add(t);
       }
       for (const t of threads) next(t);
     });
-    this.used = Math.max(this.used, threads.length);
     if (queue.length > 0) {
-      this.fallback ??= 'training threads failed';
       const rowsOfFold = foldRows(context, batch);
       for (const [m, l] of queue) results[m]![l] = runFitTask(context, batch, rowsOfFold, m, l);
     }
     return results;
-  }
-
-  private post(t: Thread, msg: ToWorker): void {
-    t.worker.postMessage(msg);
   }
 
   /** The rows go to each thread once per training run, over shared memory. */
@@ -208,7 +216,7 @@ class FitPool {
     if (t.context === context) return;
     if (this.shared?.context !== context) this.shared = { context, rows: shareRows(context.rows) };
     const { Y, dim, sparseDim, priors } = context;
-    this.post(t, { type: 'context', rows: this.shared.rows, Y, dim, sparseDim, priors });
+    t.worker.postMessage({ type: 'context', rows: this.shared.rows, Y, dim, sparseDim, priors } satisfies ToWorker);
     t.context = context;
   }
 

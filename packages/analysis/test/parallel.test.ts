@@ -124,6 +124,18 @@ describe('training on worker threads', () => {
     expect(JSON.stringify(threaded.model)).toBe(JSON.stringify(trainLinearModel(examples, 'themes').model));
   });
 
+  it('gives the tasks of a thread that dies to the other thread (or this one), with the same model', async () => {
+    const { examples, groups } = syntheticRows();
+    const threaded = await trainLinearModelParallel(examples, 'themes', {
+      groups,
+      threads: 2,
+      workerUrl: new URL('./fixtures/half-failing-worker.mjs', import.meta.url),
+    });
+    expect(threaded.fallback).toMatch(/exited \(code 3\)/);
+    expect(threaded.threads).toBe(1);
+    expect(JSON.stringify(threaded.model)).toBe(JSON.stringify(trainLinearModel(examples, 'themes', { groups }).model));
+  });
+
   it('trainThemeModelParallel returns the theme model', async () => {
     const { examples } = syntheticRows();
     const model = await trainThemeModelParallel(examples, { version: 'v7' });
