@@ -31,7 +31,7 @@ export interface RetrainOptions {
    */
   loadEmbeddings?: (() => Promise<WordEmbeddings>) | null;
   /**
-   * Worker threads the theme models train on (the same model as in one thread, in about half the time on two
+   * Worker threads the theme models train on (the same model as in one thread, ~1.7× faster on two
    * cores; the event loop stays free meanwhile); `closeloop start` passes THEME_MODEL_TRAINING_THREADS. Default
    * defaultTrainingThreads(): two, or one on a one-core machine; 1 trains in this thread.
    */
