@@ -290,7 +290,7 @@ interface FitResult {
   bias: number[];
 }
 
-type FitOptions = Required<
+export type FitOptions = Required<
   Pick<TrainOptions, 'C' | 'balancePower' | 'seed' | 'maxEpochs' | 'nbScale' | 'nbAlpha' | 'pruneBelow'>
 >;
 
@@ -315,36 +315,114 @@ function nbRatios(rows: SparseRow[], y: Uint8Array, dim: number, alpha: number, 
   return r;
 }
 
-function fitAll(
+/** The SVM of label `l` (an NBSVM when the member scales by NB ratios); its seed depends on the label only. */
+function fitLabel(
   rows: SparseRow[],
-  Y: Uint8Array[],
+  y: Uint8Array,
+  l: number,
   dim: number,
   sparseDim: number,
   opts: FitOptions,
-  prune = true,
-  priors: SparseRow[] | null = null,
-): FitResult {
-  const w: Float64Array[] = [];
-  const bias: number[] = [];
-  Y.forEach((y, l) => {
-    let pos = 0;
-    for (let i = 0; i < y.length; i++) pos += y[i]!;
-    const neg = y.length - pos;
-    const posWeight = pos === 0 ? 1 : Math.min(10, Math.max(1, (neg / pos) ** opts.balancePower));
-    const fit = trainBinarySvm(rows, y, dim, {
-      C: opts.C,
-      posWeight,
-      maxEpochs: opts.maxEpochs,
-      tolerance: 0.1,
-      seed: opts.seed + l,
-      featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha, sparseDim) : undefined,
-      prior: priors ? memberPrior(priors[l]!, opts.nbScale && pos > 0, dim, sparseDim) : undefined,
-    });
-    if (prune) pruneWeights(fit.w, opts.pruneBelow, sparseDim);
-    w.push(fit.w);
-    bias.push(fit.bias);
+  prune: boolean,
+  prior: SparseRow | null,
+): { w: Float64Array; bias: number } {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i]!;
+  const neg = y.length - pos;
+  const posWeight = pos === 0 ? 1 : Math.min(10, Math.max(1, (neg / pos) ** opts.balancePower));
+  const fit = trainBinarySvm(rows, y, dim, {
+    C: opts.C,
+    posWeight,
+    maxEpochs: opts.maxEpochs,
+    tolerance: 0.1,
+    seed: opts.seed + l,
+    featureScale: opts.nbScale && pos > 0 ? nbRatios(rows, y, dim, opts.nbAlpha, sparseDim) : undefined,
+    prior: prior ? memberPrior(prior, opts.nbScale && pos > 0, dim, sparseDim) : undefined,
   });
-  return { w, bias };
+  if (prune) pruneWeights(fit.w, opts.pruneBelow, sparseDim);
+  return fit;
+}
+
+/** What every fit of one training run reads: the feature rows, the label columns and the label-name priors. */
+export interface FitContext {
+  rows: SparseRow[];
+  Y: Uint8Array[];
+  dim: number;
+  sparseDim: number;
+  priors: SparseRow[] | null;
+}
+
+/**
+ * Fits the trainer needs at one point, all independent: for each member m and label l one task (runFitTask),
+ * which trains one SVM per fold. The tasks can run in any order and on any thread; the results are the same.
+ */
+export interface FitBatch {
+  /** rows each fold trains on and the rows it scores (its out-of-fold margins) */
+  folds: { train: Int32Array; test: Int32Array }[];
+  members: FitOptions[];
+  /** prune each fold's weights before scoring */
+  prune: boolean;
+  /** weights a task returns: the mean of its folds' (the committee), its one fold's, or none */
+  weights: 'mean' | 'single' | 'none';
+}
+
+export interface FitTaskResult {
+  /** margins of each fold's test rows (0 elsewhere) */
+  oof: Float64Array;
+  w: Float64Array | null;
+  bias: number;
+}
+
+/** One step of the trainer: the fits it waits for (see trainingSteps). */
+export interface FitStep {
+  context: FitContext;
+  batch: FitBatch;
+}
+
+/** The training rows of each fold of a batch, as runFitTask takes them. */
+export function foldRows(context: FitContext, batch: FitBatch): SparseRow[][] {
+  return batch.folds.map((f) => Array.from(f.train, (i) => context.rows[i]!));
+}
+
+/** Task (m, l) of a batch: label l's SVM of member m on each fold, its out-of-fold margins and weights. */
+export function runFitTask(
+  context: FitContext,
+  batch: FitBatch,
+  rowsOfFold: SparseRow[][],
+  m: number,
+  l: number,
+): FitTaskResult {
+  const { rows, dim, sparseDim } = context;
+  const y = context.Y[l]!;
+  const member = batch.members[m]!;
+  const prior = context.priors?.[l] ?? null;
+  const oof = new Float64Array(rows.length);
+  const mean = batch.weights === 'mean';
+  let w: Float64Array | null = mean ? new Float64Array(dim) : null;
+  let bias = 0;
+  const k = batch.folds.length;
+  batch.folds.forEach((fold, f) => {
+    const trainY = Uint8Array.from(fold.train, (i) => y[i]!);
+    const fit = fitLabel(rowsOfFold[f]!, trainY, l, dim, sparseDim, member, batch.prune, prior);
+    for (const i of fold.test) oof[i] = decision(rows[i]!, fit.w, fit.bias);
+    if (mean) {
+      // in fold order, as the committee has always been summed
+      const acc = w!;
+      const wl = fit.w;
+      for (let c = 0; c < dim; c++) acc[c] = acc[c]! + wl[c]! / k;
+      bias = bias + fit.bias / k;
+    } else if (batch.weights === 'single') {
+      w = fit.w;
+      bias = fit.bias;
+    }
+  });
+  return { oof, w, bias };
+}
+
+/** Runs a batch's tasks in this thread: results[m][l]. */
+export function runFitBatch(context: FitContext, batch: FitBatch): FitTaskResult[][] {
+  const rowsOfFold = foldRows(context, batch);
+  return batch.members.map((_, m) => context.Y.map((__, l) => runFitTask(context, batch, rowsOfFold, m, l)));
 }
 
 /** Dense prior weights for one fit; an NBSVM trains in NB-scaled space, so it takes the dense block's prior only. */
@@ -456,17 +534,50 @@ function memberOptions(base: FitOptions, ensemble: boolean, custom?: Partial<Fit
   return [base, { ...base, nbScale: !base.nbScale, seed: base.seed + 1000 }];
 }
 
+/** Without a committee: each member refitted on all rows (one batch). */
+function* refitAll(
+  context: FitContext,
+  members: FitOptions[],
+  prune: boolean,
+): Generator<FitStep, FitResult[], FitTaskResult[][]> {
+  const n = context.rows.length;
+  const folds = [{ train: Int32Array.from({ length: n }, (_, i) => i), test: new Int32Array(0) }];
+  const results = yield { context, batch: { folds, members, prune, weights: 'single' } };
+  return results.map((byLabel) => ({ w: byLabel.map((r) => r.w!), bias: byLabel.map((r) => r.bias) }));
+}
+
+export interface LinearTrainingResult {
+  model: LinearModel;
+  oofProbs: Float64Array[] | null;
+}
+
 /**
  * Core trainer shared by themes and sentiment: hashed TF-IDF features, per label an NBSVM and a plain L2-loss
  * SVM trained on each inner fold, Platt calibration of each from the out-of-fold margins, their calibrated
  * log-odds averaged, per-label F1 thresholds (and a learned catch-all label) from those out-of-fold scores, and
- * the inner-fold models averaged into the one linear model that is stored.
+ * the inner-fold models averaged into the one linear model that is stored. The SVM fits run in this thread
+ * (`trainLinearModelParallel` in parallel.ts runs them on worker threads, with the same result).
  */
 export function trainLinearModel(
   examples: TrainingExample[],
   task: LinearModel['task'],
   opts: TrainOptions = {},
-): { model: LinearModel; oofProbs: Float64Array[] | null } {
+): LinearTrainingResult {
+  const steps = trainingSteps(examples, task, opts);
+  let step = steps.next();
+  while (!step.done) step = steps.next(runFitBatch(step.value.context, step.value.batch));
+  return step.value;
+}
+
+/**
+ * The trainer as a generator: it yields each batch of SVM fits it needs (FitStep) and is resumed with their
+ * results (results[m][l], see runFitTask); everything else runs inside it, so every driver trains the same model.
+ */
+export function* trainingSteps(
+  examples: TrainingExample[],
+  task: LinearModel['task'],
+  opts: TrainOptions = {},
+): Generator<FitStep, LinearTrainingResult, FitTaskResult[][]> {
   const features: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
   const n = examples.length;
   const labels = [...new Set(examples.flatMap((e) => e.labels))].sort();
@@ -509,6 +620,7 @@ export function trainLinearModel(
           return row;
         })
       : null;
+  const context: FitContext = { rows: data.rows, Y, dim, sparseDim, priors };
 
   const atLeastOne = n > 0 && examples.every((e) => e.labels.length > 0);
   const members = memberOptions(fitOpts, opts.ensemble ?? true, opts.members);
@@ -529,34 +641,22 @@ export function trainLinearModel(
   // committee: the final model is the average of the inner-fold models, the very models whose out-of-fold
   // scores set the calibration and thresholds (no refit on all rows, whose larger margins would shift them)
   const committee = innerFolds >= 2 && (opts.committee ?? true);
-  const committeeFits: FitResult[] = committee
-    ? members.map(() => ({ w: labels.map(() => new Float64Array(dim)), bias: labels.map(() => 0) }))
-    : [];
+  let committeeFits: FitResult[] = [];
   if (innerFolds >= 2) {
     const fold = assignFolds(n, innerFolds, opts.groups, fitOpts.seed + 7);
-    const oof = members.map(() => labels.map(() => new Float64Array(n)));
-    for (let f = 0; f < innerFolds; f++) {
+    const folds = Array.from({ length: innerFolds }, (_, f) => {
       const trainIdx: number[] = [];
       const testIdx: number[] = [];
       for (let i = 0; i < n; i++) (fold[i] === f ? testIdx : trainIdx).push(i);
-      const trainRows = trainIdx.map((i) => data.rows[i]!);
-      const trainY = Y.map((y) => Uint8Array.from(trainIdx, (i) => y[i]!));
-      members.forEach((member, m) => {
-        const fit = fitAll(trainRows, trainY, dim, sparseDim, member, !committee, priors);
-        for (let l = 0; l < L; l++) {
-          for (const i of testIdx) oof[m]![l]![i] = decision(data.rows[i]!, fit.w[l]!, fit.bias[l]!);
-        }
-        if (committee) {
-          const sum = committeeFits[m]!;
-          for (let l = 0; l < L; l++) {
-            const acc = sum.w[l]!;
-            const wl = fit.w[l]!;
-            for (let c = 0; c < dim; c++) acc[c] = acc[c]! + wl[c]! / innerFolds;
-            sum.bias[l] = sum.bias[l]! + fit.bias[l]! / innerFolds;
-          }
-        }
-      });
-    }
+      return { train: Int32Array.from(trainIdx), test: Int32Array.from(testIdx) };
+    });
+    const results = yield {
+      context,
+      batch: { folds, members, prune: !committee, weights: committee ? 'mean' : 'none' },
+    };
+    const oof = results.map((byLabel) => byLabel.map((r) => r.oof));
+    if (committee)
+      committeeFits = results.map((byLabel) => ({ w: byLabel.map((r) => r.w!), bias: byLabel.map((r) => r.bias) }));
     // members' calibrated log-odds per label, then the one mix (average or a single member) with the best
     // out-of-fold sum of per-label F1
     const logits: Float64Array[][] = labels.map((_, l) =>
@@ -603,14 +703,12 @@ export function trainLinearModel(
     }
   }
   let fit: FitResult;
-  if (M === 1 && !committee) fit = fitAll(data.rows, Y, dim, sparseDim, fitOpts, true, priors);
+  if (M === 1 && !committee) fit = (yield* refitAll(context, [fitOpts], true))[0]!;
   else if (M === 1) {
     fit = committeeFits[0]!;
     for (const w of fit.w) pruneWeights(w, fitOpts.pruneBelow, sparseDim);
   } else {
-    const fits = committee
-      ? committeeFits
-      : members.map((member) => fitAll(data.rows, Y, dim, sparseDim, member, false, priors));
+    const fits = committee ? committeeFits : yield* refitAll(context, members, false);
     fit = { w: [], bias: [] };
     for (let l = 0; l < L; l++) {
       const w = new Float64Array(dim);

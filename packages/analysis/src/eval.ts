@@ -169,3 +169,23 @@ export function crossValidate<T, M, P>(
   }
   return out;
 }
+
+/** `crossValidate` with a fit that returns a promise (e.g. training on worker threads); folds still run one by one. */
+export async function crossValidateAsync<T, M, P>(
+  items: T[],
+  k: number,
+  fit: (train: T[]) => Promise<M>,
+  predict: (model: M, item: T) => P,
+  opts: { groups?: (string | null)[]; seed?: number } = {},
+): Promise<P[]> {
+  const fold = kFoldAssignments(items.length, k, opts.groups, opts.seed);
+  const out = new Array<P>(items.length);
+  for (let f = 0; f < k; f++) {
+    const train = items.filter((_, i) => fold[i] !== f);
+    const model = await fit(train);
+    items.forEach((item, i) => {
+      if (fold[i] === f) out[i] = predict(model, item);
+    });
+  }
+  return out;
+}

@@ -32,6 +32,7 @@ export {
   type ClassificationReport,
   classificationMetrics,
   crossValidate,
+  crossValidateAsync,
   groupKeys,
   kFoldAssignments,
   type LabelMetrics,
@@ -41,6 +42,13 @@ export {
 export { DEFAULT_FEATURES, type FeatureConfig, questionPolarity } from './features.ts';
 export { detectLanguage, type LanguageGuess } from './language.ts';
 export { decodeEntities, htmlToText, normalise } from './normalise.ts';
+export {
+  defaultTrainingThreads,
+  type ParallelTrainingResult,
+  type ParallelTrainOptions,
+  trainLinearModelParallel,
+  trainThemeModelParallel,
+} from './parallel.ts';
 export {
   detectPii,
   ibanValid,

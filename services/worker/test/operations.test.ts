@@ -3,7 +3,7 @@ import path from 'node:path';
 import { insertContact, insertFeedback, insertStaffUser, queryRows, schema, uuidv7 } from '@closeloop/db';
 import { createLogger } from '@closeloop/logger';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createAnalyserCache } from '../src/analysers.ts';
 import { createRetentionPurge } from '../src/processors/retention-purge.ts';
 import { createRetrainer } from '../src/processors/retrain.ts';
@@ -226,7 +226,13 @@ describe('worker operations', () => {
         .filter((e) => e.text.length > 20 && e.major_themes.length > 0)
         .slice(0, 400);
       const retrainOrg = await t.createOrg('ops-retrain');
-      const retrain = createRetrainer({ database: t.database, logger }, { minNewExamples: 100 });
+      // on two worker threads (a thread that cannot start would be logged at warn level)
+      const log = logger.child({});
+      const warn = vi.spyOn(log, 'warn');
+      const retrain = createRetrainer(
+        { database: t.database, logger: log },
+        { minNewExamples: 100, trainingThreads: 2 },
+      );
       await t.database.db
         .insert(schema.trainingExamples)
         .values(examples.slice(0, 50).map((e) => ({ orgId: retrainOrg.id, text: e.text, labels: e.major_themes })));
@@ -253,6 +259,7 @@ describe('worker operations', () => {
       expect(models[0]).toMatchObject({ kind: 'themes', version: 1, active: true, trainedOn: examples.length });
       expect(models[0]!.metrics).toMatchObject({ evaluated_on: 'holdout' });
       expect((await cache.get(retrainOrg.id)).modelVersion).toBe(1);
+      expect(warn).not.toHaveBeenCalled();
 
       expect(await retrain(retrainOrg.id)).toMatchObject({ status: 'skipped', newExamples: 0 });
     });

@@ -3,6 +3,8 @@ import {
   classFromFivePoint,
   classificationMetrics,
   crossValidate,
+  crossValidateAsync,
+  defaultTrainingThreads,
   fivePointFromClass,
   groupKeys,
   type MultiLabelReport,
@@ -12,15 +14,15 @@ import {
   SENTIMENT_CLASSES,
   type SentimentClass,
   type ThemeModel,
+  trainLinearModelParallel,
   trainSentimentModel,
-  trainThemeModel,
   type WordEmbeddings,
 } from '@closeloop/analysis';
 import { evalPiiCommand } from './eval-pii.ts';
 
 const USAGE =
   'usage: closeloop eval themes|sentiment|pii (--train FILE --test FILE | --train FILE --cv K [--group-pattern REGEX]) ' +
-  '[--label-field NAME] [--seed N] [--embeddings on|off] [--predictions OUT.jsonl] [--json]';
+  '[--label-field NAME] [--seed N] [--embeddings on|off] [--threads N] [--predictions OUT.jsonl] [--json]';
 
 class UsageError extends Error {}
 
@@ -35,6 +37,8 @@ interface Flags {
   seed?: number;
   /** train with the word-embedding features (default on) */
   embeddings: boolean;
+  /** worker threads training the theme models (default defaultTrainingThreads(); 1: in this thread) */
+  threads?: number;
   json: boolean;
 }
 
@@ -47,6 +51,7 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   '--group-pattern': 'groupPattern',
   '--seed': 'seed',
   '--embeddings': 'embeddings',
+  '--threads': 'threads',
 };
 
 function parseFlags(args: string[]): Flags {
@@ -73,6 +78,10 @@ function parseFlags(args: string[]): Flags {
       const seed = Number(value);
       if (!Number.isInteger(seed)) throw new UsageError('--seed needs an integer');
       flags.seed = seed;
+    } else if (key === 'threads') {
+      const threads = Number(value);
+      if (!Number.isInteger(threads) || threads < 1) throw new UsageError('--threads needs an integer of at least 1');
+      flags.threads = threads;
     } else if (key === 'embeddings') {
       if (value !== 'on' && value !== 'off') throw new UsageError('--embeddings needs on or off');
       flags.embeddings = value === 'on';
@@ -137,11 +146,12 @@ const idOf = (row: Row, i: number): string => (row.id == null ? String(i) : Stri
 const questionOf = (row: Row): string | null => (typeof row.question === 'string' ? row.question : null);
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-function printThemeTable(report: ThemeReport, out: NodeJS.WritableStream): void {
+function printThemeTable(report: ThemeReport, threads: number, out: NodeJS.WritableStream): void {
+  const on = threads > 0 ? `${threads} thread${threads > 1 ? 's' : ''}` : 'in-process';
   out.write(
     `items: train ${report.n_train}, test ${report.n_test}; labels ${report.labels}\n` +
       `micro-F1 ${report.micro_f1.toFixed(3)}  macro-F1 ${report.macro_f1.toFixed(3)}  exact match ${report.exact_match.toFixed(3)}\n` +
-      `training ${report.train_seconds.toFixed(2)} s; prediction ${Math.round(report.items_per_second)} items/s\n\n`,
+      `training ${report.train_seconds.toFixed(2)} s (${on}); prediction ${Math.round(report.items_per_second)} items/s\n\n`,
   );
   out.write(
     `${'label'.padEnd(60)} ${'prec'.padStart(6)} ${'recall'.padStart(6)} ${'F1'.padStart(6)} ${'support'.padStart(7)}\n`,
@@ -172,7 +182,12 @@ interface ThemeItem {
   labels: string[];
 }
 
-function evalThemes(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS.WritableStream): void {
+async function evalThemes(
+  flags: Flags,
+  embeddings: WordEmbeddings | null,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
   const trainRows = readJsonl(flags.train!);
   const field = pickLabelField(trainRows, flags.labelField);
   const toItem = (r: Row, i: number): ThemeItem => ({
@@ -193,11 +208,20 @@ function evalThemes(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS
 
   let trainSeconds = 0;
   let predictSeconds = 0;
-  const fit = (items: ThemeItem[]): ThemeModel => {
+  // the SVM fits on worker threads: the same models as trainThemeModel, sooner
+  const threads = flags.threads ?? defaultTrainingThreads();
+  let threadsUsed = threads > 1 ? threads : 0;
+  let fallbackShown = false;
+  const fit = async (items: ThemeItem[]): Promise<ThemeModel> => {
     const t0 = performance.now();
-    const model = trainThemeModel(items, { groups: groupsOf(items), embeddings });
+    const trained = await trainLinearModelParallel(items, 'themes', { groups: groupsOf(items), embeddings, threads });
     trainSeconds += (performance.now() - t0) / 1000;
-    return model;
+    threadsUsed = Math.min(threadsUsed, trained.threads);
+    if (trained.fallback && !fallbackShown) {
+      err.write(`closeloop eval: training in this thread instead: ${trained.fallback}\n`);
+      fallbackShown = true;
+    }
+    return trained.model;
   };
   const predict = (model: ThemeModel, item: ThemeItem) => {
     const t0 = performance.now();
@@ -206,9 +230,9 @@ function evalThemes(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS
     return p;
   };
   const predictions = flags.cv
-    ? crossValidate(train, flags.cv, fit, predict, { groups: groupsOf(train), seed: flags.seed ?? 42 })
-    : (() => {
-        const model = fit(train);
+    ? await crossValidateAsync(train, flags.cv, fit, predict, { groups: groupsOf(train), seed: flags.seed ?? 42 })
+    : await (async () => {
+        const model = await fit(train);
         return test.map((item) => predict(model, item));
       })();
   const metrics = multiLabelMetrics(
@@ -241,7 +265,7 @@ function evalThemes(flags: Flags, embeddings: WordEmbeddings | null, out: NodeJS
     writeFileSync(flags.predictions, lines.length ? `${lines.join('\n')}\n` : '');
   }
   if (flags.json) out.write(`${JSON.stringify(report)}\n`);
-  else printThemeTable(report, out);
+  else printThemeTable(report, threadsUsed, out);
 }
 
 /** Sentiment labels: the 1–5 scale of the data README (1 = very positive … 5 = very negative) or class names. */
@@ -325,7 +349,7 @@ export async function evalCommand(
     const embeddings = flags.embeddings
       ? await (await import('@closeloop/embeddings')).loadWordEmbeddings({ build: true })
       : null;
-    if (task === 'themes') evalThemes(flags, embeddings, out);
+    if (task === 'themes') await evalThemes(flags, embeddings, out, err);
     else evalSentiment(flags, embeddings, out);
     return 0;
   } catch (e) {

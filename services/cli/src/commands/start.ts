@@ -86,7 +86,9 @@ export async function startServer(config: Config, role: Role): Promise<Started> 
     if (role === 'all' || role === 'worker') {
       const { sharedWordEmbeddings } = await import('@closeloop/embeddings');
       const loadEmbeddings = config.THEME_MODEL_EMBEDDINGS === 'on' ? sharedWordEmbeddings : null;
-      await startWorker(rt, { retrain: { loadEmbeddings } });
+      await startWorker(rt, {
+        retrain: { loadEmbeddings, trainingThreads: config.THEME_MODEL_TRAINING_THREADS },
+      });
     }
     const app = await buildRoleApp(role, rt);
     await app.listen({ port: config.PORT, host: config.HOST });
