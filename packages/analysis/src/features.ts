@@ -128,6 +128,40 @@ function lengthBucket(n: number): number {
   return 8;
 }
 
+let stemHashScratch = new Uint32Array(256);
+// what the buffer holds from 0 to `end`: the per-token part of the last text (tokens null while rewritten)
+let lastTokenPart: { tokens: Token[] | null; qPolarity: string; wordNgrams: number; chars: string; end: number } = {
+  tokens: null,
+  qPolarity: '',
+  wordNgrams: 0,
+  chars: '',
+  end: 0,
+};
+
+/** Writes a text's per-token hashes (word with negation, question crossing, n-grams, characters) from 0. */
+function tokenPart(tokens: Token[], qPolarity: string, qSeed: number, cfg: FeatureConfig, chars: boolean): number {
+  let pos = 0;
+  const nt = tokens.length;
+  if (stemHashScratch.length < nt) stemHashScratch = new Uint32Array(nt * 2);
+  const stemHashes = stemHashScratch;
+  for (let t = 0; t < nt; t++) {
+    const tok = tokens[t]!;
+    const hs = hashString(NS_WORD, tok.stem);
+    stemHashes[t] = hs;
+    pos = push(pos, tok.negated ? mix(NS_NEG, hs) : hs);
+    if (qPolarity !== 'none') pos = push(pos, mix(qSeed, hs));
+    if (cfg.wordNgrams >= 2 && t > 0) pos = push(pos, mix(mix(NS_BIGRAM, stemHashes[t - 1]!), hs));
+    if (cfg.wordNgrams >= 3 && t > 1) {
+      pos = push(pos, mix(mix(mix(NS_TRIGRAM, stemHashes[t - 2]!), stemHashes[t - 1]!), hs));
+    }
+    if (chars) {
+      ensureRoom(pos + charNgramCount(tok.word, cfg));
+      pos += charNgramHashes(tok.word, cfg, buffer, pos);
+    }
+  }
+  return pos;
+}
+
 /**
  * Writes the feature hashes of a tokenised text (and its survey question) into a shared buffer, unsorted and
  * with repeats; returns the buffer and the count. The buffer is reused by the next call.
@@ -139,25 +173,25 @@ export function collectHashes(
   /** false: leave out the character n-grams (the scorer takes them per word, from `charNgramHashes`) */
   withChars = true,
 ): { hashes: Uint32Array; length: number } {
-  let pos = 0;
   const qPolarity = cfg.question ? questionPolarity(question) : 'none';
   const qSeed = hashString(NS_QTYPE_WORD, qPolarity);
   const nt = tokens.length;
-  const stemHashes = new Uint32Array(nt);
-  for (let t = 0; t < nt; t++) {
-    const tok = tokens[t]!;
-    const hs = hashString(NS_WORD, tok.stem);
-    stemHashes[t] = hs;
-    pos = push(pos, tok.negated ? mix(NS_NEG, hs) : hs);
-    if (qPolarity !== 'none') pos = push(pos, mix(qSeed, hs));
-    if (cfg.wordNgrams >= 2 && t > 0) pos = push(pos, mix(mix(NS_BIGRAM, stemHashes[t - 1]!), hs));
-    if (cfg.wordNgrams >= 3 && t > 1) {
-      pos = push(pos, mix(mix(mix(NS_TRIGRAM, stemHashes[t - 2]!), stemHashes[t - 1]!), hs));
-    }
-    if (withChars && cfg.charMax > 0) {
-      ensureRoom(pos + charNgramCount(tok.word, cfg));
-      pos += charNgramHashes(tok.word, cfg, buffer, pos);
-    }
+  const chars = withChars && cfg.charMax > 0 ? `${cfg.charMin}-${cfg.charMax}` : '';
+  // The per-token part depends only on the tokens, the question's polarity and the n-gram settings: the theme and
+  // the sentiment model of one pipeline ask for the same text in turn, and the buffer still holds it from [0, end).
+  const last = lastTokenPart;
+  let pos: number;
+  if (
+    last.tokens === tokens &&
+    last.qPolarity === qPolarity &&
+    last.wordNgrams === cfg.wordNgrams &&
+    last.chars === chars
+  ) {
+    pos = last.end;
+  } else {
+    last.tokens = null; // the buffer is being rewritten
+    pos = tokenPart(tokens, qPolarity, qSeed, cfg, chars !== '');
+    lastTokenPart = { tokens, qPolarity, wordNgrams: cfg.wordNgrams, chars, end: pos };
   }
   if (cfg.question && question) {
     pos = push(pos, hashString(NS_QUESTION, question.slice(0, 300).toLowerCase().trim()));
@@ -186,6 +220,7 @@ export function extractFeatures(
   const tokens = typeof text === 'string' ? tokenise(text) : text;
   const { hashes: all, length: pos } = collectHashes(tokens, question, cfg);
   const sorted = all.subarray(0, pos).sort();
+  lastTokenPart.tokens = null; // sorted in place: the buffer no longer holds the per-token part in order
   let unique = 0;
   for (let i = 0; i < pos; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) unique++;
   const hashes = new Uint32Array(unique);

@@ -92,7 +92,9 @@ export function htmlToText(html: string): string {
 
 // C0/C1 controls except \t and \n, plus zero-width and BOM characters that only hide text.
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u2060\uFEFF]/g;
-const HSPACE_RE = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
+// runs of horizontal space that need rewriting: two or more characters, or one that is not a plain space (a
+// lone space, nearly every match otherwise, is left alone without a call per space)
+const HSPACE_RE = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]{2,}|[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const NON_ASCII_RE = /[^\x00-\x7F]/;
 
 /**
@@ -104,7 +106,7 @@ export function normalise(text: string, opts?: { html?: boolean }): string {
   if (NON_ASCII_RE.test(t)) t = t.normalize('NFC');
   if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n');
   t = t.replace(CONTROL_RE, '');
-  t = t.replace(HSPACE_RE, (run) => (run === ' ' ? run : run.includes('\t') && run.length === 1 ? '\t' : ' '));
+  t = t.replace(HSPACE_RE, (run) => (run === '\t' ? '\t' : ' '));
   if (t.includes('\n')) {
     t = t.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n');
   }

@@ -77,26 +77,29 @@ export async function youSaidStats(
     join themes t on t.id = ft.theme_id
     where f.org_id = ${orgId} and (t.id = ${themeId} or t.parent_id = ${themeId})
       and f.received_at >= ${from}::date and f.received_at < ${to}::date and f.erased_at is null ${spFilter}`;
-  const [channels, groups, sentiment, previous] = await Promise.all([
-    queryRows<{ channel: string; n: number }>(
-      db,
-      sql`select channel, count(*)::int as n from (${matching(periodStart, end)}) m group by channel order by n desc, channel`,
-    ),
-    queryRows<{ name: string; n: number }>(
-      db,
-      sql`select coalesce(cg.name, 'Not known') as name, count(*)::int as n from (${matching(periodStart, end)}) m
-          left join customer_groups cg on cg.id = m.customer_group_id group by 1 order by n desc, name`,
-    ),
-    queryRows<{ positive: number; neutral: number; negative: number; mean: number | null }>(
-      db,
-      sql`select count(*) filter (where sentiment_score > 0.15)::int as positive,
-                 count(*) filter (where sentiment_score between -0.15 and 0.15)::int as neutral,
-                 count(*) filter (where sentiment_score < -0.15)::int as negative,
-                 avg(sentiment_score)::float8 as mean
-          from (${matching(periodStart, end)}) m`,
-    ),
-    queryRows<{ n: number }>(db, sql`select count(*)::int as n from (${matching(prevStart, periodStart)}) m`),
-  ]);
+  // One after another: `db` may be a transaction's single connection, which cannot run queries side by side
+  // (node-postgres queues them and warns that pg 9 will refuse).
+  const channels = await queryRows<{ channel: string; n: number }>(
+    db,
+    sql`select channel, count(*)::int as n from (${matching(periodStart, end)}) m group by channel order by n desc, channel`,
+  );
+  const groups = await queryRows<{ name: string; n: number }>(
+    db,
+    sql`select coalesce(cg.name, 'Not known') as name, count(*)::int as n from (${matching(periodStart, end)}) m
+        left join customer_groups cg on cg.id = m.customer_group_id group by 1 order by n desc, name`,
+  );
+  const sentiment = await queryRows<{ positive: number; neutral: number; negative: number; mean: number | null }>(
+    db,
+    sql`select count(*) filter (where sentiment_score > 0.15)::int as positive,
+               count(*) filter (where sentiment_score between -0.15 and 0.15)::int as neutral,
+               count(*) filter (where sentiment_score < -0.15)::int as negative,
+               avg(sentiment_score)::float8 as mean
+        from (${matching(periodStart, end)}) m`,
+  );
+  const previous = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (${matching(prevStart, periodStart)}) m`,
+  );
   const channelMix = channels.map((c) => ({ channel: c.channel, count: c.n }));
   return {
     count: channelMix.reduce((a, c) => a + c.count, 0),
