@@ -15,6 +15,11 @@ export interface CompiledRules {
   /** phrases whose first word must match exactly ("=parking") */
   byFirstWord: Map<string, Phrase[]>;
   prefixFirst: Phrase[];
+  /**
+   * prefixFirst by the first character of the prefix (keeping their order), with the prefix cut out once: a word
+   * is checked only against phrases that can match it; null when some prefix is empty (then every word is)
+   */
+  prefixByFirstChar: Map<number, { prefix: string; phrase: Phrase }[]> | null;
   /** every stem an include/force rule mentions (for emerging-topic coverage checks) */
   coveredStems: Set<string>;
 }
@@ -63,7 +68,18 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
     for (const list of map.values()) list.sort((a, b) => b.stems.length - a.stems.length);
   }
   prefixFirst.sort((a, b) => b.stems.length - a.stems.length);
-  return { byFirstStem, byFirstWord, prefixFirst, coveredStems };
+  let prefixByFirstChar: CompiledRules['prefixByFirstChar'] = new Map();
+  for (const phrase of prefixFirst) {
+    const prefix = phrase.stems[0]!.slice(0, -1);
+    if (prefix === '') {
+      prefixByFirstChar = null;
+      break;
+    }
+    const list = prefixByFirstChar.get(prefix.charCodeAt(0));
+    if (list) list.push({ prefix, phrase });
+    else prefixByFirstChar.set(prefix.charCodeAt(0), [{ prefix, phrase }]);
+  }
+  return { byFirstStem, byFirstWord, prefixFirst, prefixByFirstChar, coveredStems };
 }
 
 function stemMatches(pattern: string, tok: Token): boolean {
@@ -118,8 +134,13 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
     if (list) for (const phrase of list) consider(phrase, i);
     const exact = rules.byFirstWord.get(tokens[i]!.word);
     if (exact) for (const phrase of exact) consider(phrase, i);
-    for (const phrase of rules.prefixFirst)
-      if (tokens[i]!.word.startsWith(phrase.stems[0]!.slice(0, -1))) consider(phrase, i);
+    const word = tokens[i]!.word;
+    if (rules.prefixByFirstChar) {
+      const candidates = rules.prefixByFirstChar.get(word.charCodeAt(0));
+      if (candidates) for (const { prefix, phrase } of candidates) if (word.startsWith(prefix)) consider(phrase, i);
+    } else {
+      for (const phrase of rules.prefixFirst) if (word.startsWith(phrase.stems[0]!.slice(0, -1))) consider(phrase, i);
+    }
   }
   return [...out.values()];
 }
