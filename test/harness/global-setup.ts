@@ -63,6 +63,16 @@ function migrationsHash(): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** True when a process with this id runs on this machine (signal 0 only checks). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function prepareTemplate(databaseUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
@@ -87,11 +97,14 @@ async function prepareTemplate(databaseUrl: string, name: string): Promise<strin
         if (!String(error).includes('already exists')) throw error;
       });
     }
-    // Test databases left behind by a crashed run.
+    // Test databases left behind by a crashed run: unused, and named after a process that no longer runs (a
+    // database another run on this machine has just created, and not yet connected to, stays).
     const leftovers = await admin.query(
       "select datname from pg_database where datname like 'cl_test_%' and not exists (select 1 from pg_stat_activity a where a.datname = pg_database.datname)",
     );
     for (const row of leftovers.rows as { datname: string }[]) {
+      const pid = Number(/^cl_test_(\d+)_/.exec(row.datname)?.[1]);
+      if (Number.isInteger(pid) && processRuns(pid)) continue;
       await admin.query(`drop database if exists "${row.datname}" with (force)`).catch(() => {});
     }
   } finally {
