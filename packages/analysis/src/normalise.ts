@@ -94,7 +94,8 @@ export function htmlToText(html: string): string {
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B\u2060\uFEFF]/g;
 // runs of horizontal space that need rewriting: two or more characters, or one that is not a plain space (a
 // lone space, nearly every match otherwise, is left alone without a call per space)
-const HSPACE_RE = /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]{2,}|[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
+const HSPACE_RE =
+  /[ \t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]{2,}|[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const NON_ASCII_RE = /[^\x00-\x7F]/;
 
 /**
