@@ -11,6 +11,7 @@ export * from './loop/contributors.ts';
 export * from './loop/similarity.ts';
 export * from './loop/suggest.ts';
 export * from './mail/mailer.ts';
+export * from './models/service.ts';
 export * from './newsletters/links.ts';
 export * from './newsletters/service.ts';
 export * from './publications/entries.ts';

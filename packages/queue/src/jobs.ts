@@ -119,7 +119,8 @@ export const jobs = {
     },
   },
   retrain: {
-    schema: orgScoped({}),
+    /** `force`: train even with fewer new staff labels than RetrainOptions.minNewExamples (a retrain asked for on demand); absent means false. */
+    schema: orgScoped({ force: z.boolean().optional() }),
     policy: {
       attempts: 2,
       backoff: { type: 'exponential', baseDelayMs: minute },

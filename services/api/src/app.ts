@@ -20,6 +20,7 @@ import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { installRateLimit } from './limits/rate-limit.ts';
 import { registerLoopMetricsRoutes } from './metrics/routes.ts';
+import { registerModelRoutes } from './models/routes.ts';
 import { registerNewsletterRoutes } from './newsletters/routes.ts';
 import { registerPublicationRoutes } from './publications/routes.ts';
 import { registerSuggestionRoutes } from './suggestions/routes.ts';
@@ -92,6 +93,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   registerSuggestionRoutes(app, deps, auth);
   registerYouSaidRoutes(app, deps, auth);
   registerLoopMetricsRoutes(app, deps, auth);
+  registerModelRoutes(app, deps, auth);
 }
 
 /** The API as a standalone app (role `api`). */

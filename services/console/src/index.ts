@@ -19,6 +19,7 @@ import { registerCardPages } from './pages/cards.ts';
 import { registerDashboard } from './pages/dashboard.ts';
 import { registerFeedbackItemPages } from './pages/feedback-item.ts';
 import { registerFeedbackListPage } from './pages/feedback-list.ts';
+import { registerModelPages } from './pages/models.ts';
 import { registerNewsletterPages } from './pages/newsletters.ts';
 import { registerReviewPage } from './pages/review.ts';
 import { registerThemePages } from './pages/themes.ts';
@@ -180,6 +181,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     registerTriagePages(scope, ctx);
     registerReviewPage(scope, ctx);
     registerThemePages(scope, ctx);
+    registerModelPages(scope, ctx);
     registerActionPages(scope, ctx);
     registerPublicationPages(scope, ctx);
     registerNewsletterPages(scope, ctx);

@@ -262,6 +262,35 @@ describe('worker operations', () => {
       expect(warn).not.toHaveBeenCalled();
 
       expect(await retrain(retrainOrg.id)).toMatchObject({ status: 'skipped', newExamples: 0 });
+      // per-theme holdout figures are stored with the others
+      const perLabel = models[0]!.metrics.per_label as Record<string, { f1: number; support: number }>;
+      expect(Object.keys(perLabel).length).toBeGreaterThan(1);
+      expect(Object.values(perLabel).every((f) => f.f1 >= 0 && f.f1 <= 1 && f.support >= 0)).toBe(true);
+    });
+
+    test('a forced retrain trains below the new-example threshold, but still needs the minimum examples', async () => {
+      const lines = readFileSync(path.resolve(REPO, '../shared/data/themes/train.jsonl'), 'utf8').split('\n');
+      const examples = lines
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { text: string; major_themes: string[] })
+        .filter((e) => e.text.length > 20 && e.major_themes.length > 0);
+      const forcedOrg = await t.createOrg('ops-retrain-forced');
+      const retrain = createRetrainer({ database: t.database, logger }, { trainingThreads: 1 });
+      const add = (from: number, to: number) =>
+        t.database.db
+          .insert(schema.trainingExamples)
+          .values(examples.slice(from, to).map((e) => ({ orgId: forcedOrg.id, text: e.text, labels: e.major_themes })));
+      await add(0, 20);
+      expect(await retrain(forcedOrg.id, logger, true)).toMatchObject({
+        status: 'skipped',
+        reason: '20 labelled examples (< 30)',
+      });
+      await add(20, 40);
+      expect(await retrain(forcedOrg.id)).toMatchObject({ status: 'skipped', newExamples: 40 });
+      expect(await retrain(forcedOrg.id, logger, true)).toMatchObject({ status: 'trained', version: 1, trainedOn: 40 });
+      const [audit] = await auditOf(t, forcedOrg.id, 'model.activated');
+      expect(audit?.data).toMatchObject({ forced: true });
+      expect(audit?.data).not.toHaveProperty('per_label');
     });
   });
 });

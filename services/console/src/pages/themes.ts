@@ -127,7 +127,7 @@ ${ruleFields(theme.id, values, editing ? errors : {})}
     };
     const newValues = state.editing === 'new' && state.values ? state.values : null;
     const body = html`<h1>Themes</h1>
-<p class="muted">The organisation's taxonomy: what each theme is, the phrases that tag it, and how much feedback it has. Rule changes apply to new feedback within about 30 seconds (running workers reload them).</p>
+<p class="muted">The organisation's taxonomy: what each theme is, the phrases that tag it, and how much feedback it has. Rule changes apply to new feedback within about 30 seconds (running workers reload them). <a href="/console/themes/model">Theme model</a>: its version, how well it scores, and retraining.</p>
 <section class="card" aria-labelledby="tree-h"><h2 id="tree-h">Taxonomy</h2><div class="scroll"><table>
 <thead><tr><th scope="col">Theme</th><th scope="col" class="num">Feedback</th><th scope="col" class="num">Last 90 days</th><th scope="col">Rules</th></tr></thead><tbody>
 ${themeTree(themes).map((node) => html`${row(node.theme, false)}${node.children.map((c) => row(c, true))}`)}

@@ -54,9 +54,9 @@ export async function registerOperations(deps: WorkerDeps, opts: OperationsOptio
   deps.queue.process('retention-purge', async (_payload, ctx) => {
     await purge(jobLogger(deps, ctx));
   });
-  deps.queue.process('retrain', async ({ orgId }, ctx) => {
+  deps.queue.process('retrain', async ({ orgId, force }, ctx) => {
     const log = jobLogger(deps, ctx, { orgId });
-    const outcome = await retrain(orgId, log);
+    const outcome = await retrain(orgId, log, force ?? false);
     if (outcome.status === 'skipped') log.debug({ reason: outcome.reason }, 'retrain skipped');
   });
 

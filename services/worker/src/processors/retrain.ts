@@ -51,6 +51,7 @@ export type RetrainOutcome =
         exact_match: number;
         holdout: number;
         previous_micro_f1: number | null;
+        per_label: Record<string, { precision: number; recall: number; f1: number; support: number }>;
       };
     };
 
@@ -114,7 +115,8 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
   const loadEmbeddings = opts.loadEmbeddings ?? null;
   const threads = opts.trainingThreads;
 
-  return async function retrain(orgId: string, log = deps.logger): Promise<RetrainOutcome> {
+  /** `force`: train even with fewer than `minNewExamples` new examples (still needs `minExamples`). */
+  return async function retrain(orgId: string, log = deps.logger, force = false): Promise<RetrainOutcome> {
     const { db } = deps.database;
     const [active] = await queryRows<{ version: number; model: string; createdAt: Date | string }>(
       db,
@@ -127,7 +129,7 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
           where org_id = ${orgId} ${active ? sql`and created_at > ${new Date(active.createdAt).toISOString()}::timestamptz` : sql``}`,
     );
     const newExamples = fresh?.n ?? 0;
-    if (newExamples < minNew) {
+    if (newExamples < minNew && !force) {
       return { status: 'skipped', reason: `${newExamples} new examples (< ${minNew})`, newExamples };
     }
     const rows = await queryRows<ExampleRow>(
@@ -162,7 +164,9 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
       exact_match: report.exact_match,
       holdout: holdout.length,
       previous_micro_f1: previous?.micro_f1 ?? null,
+      per_label: report.per_label,
     };
+    const { per_label: _perLabel, ...figures } = metrics;
     const version = await db.transaction(async (tx) => {
       // One retrain per org at a time even with several workers: the lock lasts until commit.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`retrain:${orgId}`}))`);
@@ -192,11 +196,11 @@ export function createRetrainer(deps: Pick<WorkerDeps, 'database' | 'logger'>, o
         action: activate ? 'model.activated' : 'model.rejected',
         entityType: 'model_version',
         entityId: `themes:${next}`,
-        data: metrics,
+        data: { ...figures, forced: force && newExamples < minNew },
       });
       return next;
     });
-    log.info({ orgId, version, activated: activate, ...metrics }, 'theme model retrained');
+    log.info({ orgId, version, activated: activate, ...figures }, 'theme model retrained');
     return { status: 'trained', version, activated: activate, trainedOn: rows.length, metrics };
   };
 }
