@@ -1,5 +1,6 @@
 import { type Db, insertAudit, queryRows, uuidv7 } from '@closeloop/db';
-import type { JobInfo, JobQueue } from '@closeloop/queue';
+import { UnavailableError } from '@closeloop/domain';
+import { type JobInfo, type JobQueue, QueueUnavailableError } from '@closeloop/queue';
 import { sql } from 'drizzle-orm';
 
 export interface LabelFigures {
@@ -102,6 +103,22 @@ export async function requestRetrain(
   opts: { force?: boolean } = {},
 ): Promise<RetrainRequest> {
   const force = opts.force ?? true;
+  try {
+    return await queueRetrain(deps, orgId, actor, force);
+  } catch (error) {
+    if (error instanceof QueueUnavailableError) {
+      throw new UnavailableError('queue_unavailable', 'The job queue is unavailable; retry shortly');
+    }
+    throw error;
+  }
+}
+
+function queueRetrain(
+  deps: { db: Db; queue: Pick<JobQueue, 'enqueue' | 'getJob'> },
+  orgId: string,
+  actor: { type: string; id: string | null },
+  force: boolean,
+): Promise<RetrainRequest> {
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`retrain-request:${orgId}`}))`);
     const [last] = await queryRows<{ jobId: string | null }>(
