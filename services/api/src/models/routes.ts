@@ -2,6 +2,7 @@ import { listModelVersions, type ModelVersionSummary, requestRetrain } from '@cl
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actorOf } from '../actions/routes.ts';
 import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
 import { principalOf, requireScope } from '../auth/plugin.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -115,12 +116,9 @@ export function registerModelRoutes(app: FastifyInstance, deps: ApiDeps, auth: A
         database,
         idempotencyOf(request, principal, '/v1/models/retrain'),
         async (tx) => {
-          const req = await requestRetrain(
-            { db: tx, queue: deps.queue },
-            principal.orgId,
-            { type: 'api_key', id: principal.keyId },
-            { force: request.body?.force ?? true },
-          );
+          const req = await requestRetrain({ db: tx, queue: deps.queue }, principal.orgId, actorOf(principal), {
+            force: request.body?.force ?? true,
+          });
           return {
             statusCode: 202,
             body: { jobId: req.jobId, queue: 'retrain' as const, state: req.state, created: req.created },
