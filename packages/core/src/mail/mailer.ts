@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
@@ -49,8 +49,12 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(message) {
       const info = await transport.sendMail({ from: options.from, ...message });
       await mkdir(outbox, { recursive: true });
-      const file = path.join(outbox, `${Date.now()}-${randomBytes(6).toString('hex')}.eml`);
-      await writeFile(file, info.message as Buffer);
+      const name = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+      const file = path.join(outbox, `${name}.eml`);
+      // Written under a temporary name, then renamed: whoever watches the outbox never sees half a message.
+      const partial = path.join(outbox, `.${name}.partial`);
+      await writeFile(partial, info.message as Buffer);
+      await rename(partial, file);
       return { messageId: info.messageId, file };
     },
     close() {
