@@ -7,6 +7,7 @@ import {
   type EmbeddingFeatureConfig,
   type EmbeddingRef,
   embeddingRef,
+  type EmbeddingRows,
   embeddingRows,
   type WordEmbeddings,
 } from './embeddings.ts';
@@ -793,21 +794,23 @@ export function scoreLinear(
 interface WordChars {
   /** vocabulary columns of the word's character n-grams (repeats kept) */
   cols: Int32Array;
-  /** per label: Σ idf × weight over `cols`, i.e. the word's character block at term count 1 */
-  row: Float32Array;
+  /**
+   * per label: Σ idf × weight over `cols`, i.e. the word's character block at term count 1; for a model with
+   * word-embedding features, followed by the mean half of the dense weights times the word's weighted table vector
+   * (its share of the mean's margin before normalisation), so a text reads both from one row per word
+   */
+  row: Float64Array;
   /** column of the word's (non-negated) unigram, −1 if none: for explanations */
   unigram: number;
   /** explainLabels' stamp when it last looked at this word */
   stamp: number;
-  /**
-   * per label: the mean half of the dense weights times the word's weighted table vector (its share of the
-   * mean's margin before normalisation); null when the word is not pooled, undefined until first needed
-   */
-  dense: Float64Array | null | undefined;
+  /** the dense half of `row`: 0 until first needed, 1 filled, −1 the word is not pooled */
+  dense: number;
 }
 
 const WORD_CACHE_LIMIT = 20_000;
 let charHashScratch = new Uint32Array(256);
+let charRowScratch = new Float32Array(0);
 
 function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
   const word = tok.word;
@@ -818,22 +821,26 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
   if (charHashScratch.length < need) charHashScratch = new Uint32Array(need * 2);
   const count = charNgramHashes(word, cfg, charHashScratch, 0);
   const cols: number[] = [];
-  const row = new Float32Array(model.labels.length);
+  const L = model.labels.length;
+  // summed in single precision, as the memo has always held it
+  const sums = charRowScratch.length === L ? charRowScratch.fill(0) : (charRowScratch = new Float32Array(L));
   for (let k = 0; k < count; k++) {
     const col = c.index.get(charHashScratch[k]!);
     if (col < 0) continue;
     cols.push(col);
     const v = c.idf[col]!;
     for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) {
-      row[c.weightLabels[e]!] = row[c.weightLabels[e]!]! + c.weights[e]! * v;
+      sums[c.weightLabels[e]!] = sums[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const entry = {
+  const row = new Float64Array(c.denseWeights ? 2 * L : L);
+  row.set(sums);
+  const entry: WordChars = {
     cols: Int32Array.from(cols),
     row,
     unigram: c.index.get(wordFeatureHash(tok.stem)),
     stamp: 0,
-    dense: undefined,
+    dense: 0,
   };
   if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
@@ -861,6 +868,13 @@ export function scoreTokens(
   // character block: per-word rows, columns counted for the norm and the repeats
   const charMargins = c.charMargins.fill(0);
   let normChar = 0;
+  const cfg = model.features.embedding;
+  // The dense block's mean half is linear in the words' vectors up to its normalising factor: with the words'
+  // memo entries at hand (character n-gram models), each word's vector times those weights is memoised in the
+  // entry's row, and the text adds one row of L per word instead of L × dims multiplications.
+  const perWord = table !== null && c.denseWeights !== null && cfg !== undefined && cfg.sif === 0 && !cfg.negate;
+  const denseMargins = c.denseMargins.fill(0);
+  let rows: EmbeddingRows | null = null;
   if (model.features.charMax > 0) {
     let nt = 0;
     let touched = c.touched;
@@ -883,7 +897,16 @@ export function scoreTokens(
         counts[col] = counts[col]! + 1;
       }
       const row = entry.row;
-      for (let l = 0; l < L; l++) charMargins[l] = charMargins[l]! + row[l]!;
+      if (perWord && entry.dense === 0) {
+        rows ??= embeddingRows(table);
+        entry.dense = fillWordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), row);
+      }
+      if (perWord && entry.dense > 0) {
+        for (let l = 0; l < L; l++) {
+          charMargins[l] = charMargins[l]! + row[l]!;
+          denseMargins[l] = denseMargins[l]! + row[L + l]!;
+        }
+      } else for (let l = 0; l < L; l++) charMargins[l] = charMargins[l]! + row[l]!;
     }
     for (let k = 0; k < nt; k++) {
       const col = touched[k]!;
@@ -936,27 +959,14 @@ export function scoreTokens(
     }
   }
   for (let l = 0; l < L; l++) margins[l] = margins[l]! + scaleChar * charMargins[l]!;
-  if (table && c.denseWeights && model.features.embedding) {
-    const cfg = model.features.embedding;
+  if (table && c.denseWeights && cfg) {
     const { vector: x, meanScale } = documentVector(tokens, cfg, table);
     const D = x.length;
     const dw = c.denseWeights;
-    // The mean half is linear in the words' vectors up to its normalising factor: with the words' memo entries
-    // at hand (character n-gram models), each word's vector times those weights is memoised too, and the text
-    // adds one row of L per word instead of L × dims multiplications.
-    const perWord = model.features.charMax > 0 && cfg.sif === 0 && !cfg.negate && c.lastTokens === tokens;
-    const from = perWord ? table.dims : 0;
-    if (perWord && meanScale !== 0) {
-      const acc = c.denseMargins.fill(0);
-      const rows = embeddingRows(table);
-      const entries = c.lastEntries;
-      for (let t = 0; t < tokens.length; t++) {
-        const entry = entries[t]!;
-        if (entry.dense === undefined) entry.dense = wordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), D);
-        const row = entry.dense;
-        if (row) for (let l = 0; l < L; l++) acc[l] = acc[l]! + row[l]!;
-      }
-      for (let l = 0; l < L; l++) margins[l] = margins[l]! + meanScale * acc[l]!;
+    const summed = perWord && model.features.charMax > 0;
+    const from = summed ? table.dims : 0;
+    if (summed && meanScale !== 0) {
+      for (let l = 0; l < L; l++) margins[l] = margins[l]! + meanScale * denseMargins[l]!;
     }
     for (let l = 0; l < L; l++) {
       // four running sums: one would wait on each addition
@@ -980,27 +990,30 @@ export function scoreTokens(
   return margins;
 }
 
-/** Per label, the dense weights' mean half times the word's weighted vector; null for a word not pooled. */
-function wordDenseRow(
+/**
+ * Per label, the dense weights' mean half times the word's weighted vector, into `row` from index L on; 1 when
+ * filled, −1 for a word not pooled.
+ */
+function fillWordDenseRow(
   c: Compiled,
   L: number,
   table: WordEmbeddings,
   cfg: EmbeddingFeatureConfig,
   r: number | undefined,
-  D: number,
-): Float64Array | null {
-  if (r === undefined || r < (cfg.skipTop ?? 0)) return null;
+  row: Float64Array,
+): number {
+  if (r === undefined || r < (cfg.skipTop ?? 0)) return -1;
   const dims = table.dims;
+  const D = denseLength(cfg, dims);
   const w = table.scales[r]!;
   const base = r * dims;
   const dw = c.denseWeights!;
-  const row = new Float64Array(L);
   for (let l = 0; l < L; l++) {
     let s = 0;
     for (let d = 0; d < dims; d++) s += dw[l * D + d]! * table.vectors[base + d]!;
-    row[l] = w * s;
+    row[L + l] = w * s;
   }
-  return row;
+  return 1;
 }
 
 /** The table a model with embedding features needs, checked once per table (a mismatch throws). */

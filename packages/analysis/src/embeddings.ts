@@ -143,8 +143,9 @@ interface Token {
   negated: boolean;
 }
 
-let poolSum = new Float64Array(0);
-let poolMax = new Float64Array(0);
+let poolBases = new Int32Array(0);
+let poolWeights = new Float64Array(0);
+let poolScales = new Float64Array(0);
 
 /**
  * Writes a text's dense features into `out` (length denseLength): the (SIF-weighted) mean of its words' unit
@@ -162,48 +163,90 @@ export function denseFeatures(
 ): number {
   const dims = table.dims;
   const withMax = cfg.pool === 'mean+max';
-  // sum and maximum in their own arrays, in one pass over each row when the mean's weight is the row's scale
-  if (poolSum.length !== dims) {
-    poolSum = new Float64Array(dims);
-    poolMax = new Float64Array(dims);
-  }
-  const sum = poolSum.fill(0);
-  const max = poolMax.fill(-Infinity);
   const { vectors, scales } = table;
   const skipTop = cfg.skipTop ?? 0;
+  // the pooled words' rows and weights first, then dimension by dimension: a dimension's sum and maximum stay in
+  // registers over the words (the same additions in the same order as word by word)
+  if (poolBases.length < tokens.length) {
+    poolBases = new Int32Array(tokens.length * 2);
+    poolWeights = new Float64Array(tokens.length * 2);
+    poolScales = new Float64Array(tokens.length * 2);
+  }
+  const bases = poolBases;
+  const weights = poolWeights;
+  const rowScales = poolScales;
   let found = 0;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
     const r = rows.get(tok.word);
     if (r === undefined || r < skipTop) continue;
-    found++;
     const s = scales[r]!;
     let w = s;
     if (cfg.sif > 0) w *= r / (r + cfg.sif);
     if (cfg.negate && tok.negated) w = -w;
-    const base = r * dims;
-    if (withMax && w === s) {
-      for (let d = 0; d < dims; d++) {
-        const v = s * vectors[base + d]!;
-        sum[d] = sum[d]! + v;
-        if (v > max[d]!) max[d] = v;
-      }
-      continue;
-    }
-    for (let d = 0; d < dims; d++) sum[d] = sum[d]! + w * vectors[base + d]!;
-    if (withMax) {
-      for (let d = 0; d < dims; d++) {
-        const v = s * vectors[base + d]!;
-        if (v > max[d]!) max[d] = v;
-      }
-    }
+    bases[found] = r * dims;
+    weights[found] = w;
+    rowScales[found] = s;
+    found++;
   }
   if (found === 0) {
     out.fill(0);
     return 0;
   }
-  out.set(sum);
-  if (withMax) out.set(max, dims);
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let m0 = -Infinity;
+    let m1 = -Infinity;
+    let m2 = -Infinity;
+    let m3 = -Infinity;
+    for (let k = 0; k < found; k++) {
+      const i = bases[k]! + d;
+      const w = weights[k]!;
+      const s = rowScales[k]!;
+      const q0 = vectors[i]!;
+      const q1 = vectors[i + 1]!;
+      const q2 = vectors[i + 2]!;
+      const q3 = vectors[i + 3]!;
+      s0 += w * q0;
+      s1 += w * q1;
+      s2 += w * q2;
+      s3 += w * q3;
+      const v0 = s * q0;
+      const v1 = s * q1;
+      const v2 = s * q2;
+      const v3 = s * q3;
+      if (v0 > m0) m0 = v0;
+      if (v1 > m1) m1 = v1;
+      if (v2 > m2) m2 = v2;
+      if (v3 > m3) m3 = v3;
+    }
+    out[d] = s0;
+    out[d + 1] = s1;
+    out[d + 2] = s2;
+    out[d + 3] = s3;
+    if (withMax) {
+      out[dims + d] = m0;
+      out[dims + d + 1] = m1;
+      out[dims + d + 2] = m2;
+      out[dims + d + 3] = m3;
+    }
+  }
+  for (; d < dims; d++) {
+    let sum = 0;
+    let max = -Infinity;
+    for (let k = 0; k < found; k++) {
+      const q = vectors[bases[k]! + d]!;
+      sum += weights[k]! * q;
+      const v = rowScales[k]! * q;
+      if (v > max) max = v;
+    }
+    out[d] = sum;
+    if (withMax) out[dims + d] = max;
+  }
   const share = withMax ? cfg.weight / 2 : cfg.weight;
   const meanScale = normaliseSlice(out, 0, dims, share);
   if (withMax) normaliseSlice(out, dims, 2 * dims, share);
