@@ -6,8 +6,8 @@ import {
   documentVector,
   type EmbeddingFeatureConfig,
   type EmbeddingRef,
-  embeddingRef,
   type EmbeddingRows,
+  embeddingRef,
   embeddingRows,
   type WordEmbeddings,
 } from './embeddings.ts';
@@ -823,7 +823,8 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
   const cols: number[] = [];
   const L = model.labels.length;
   // summed in single precision, as the memo has always held it
-  const sums = charRowScratch.length === L ? charRowScratch.fill(0) : (charRowScratch = new Float32Array(L));
+  if (charRowScratch.length !== L) charRowScratch = new Float32Array(L);
+  const sums = charRowScratch.fill(0);
   for (let k = 0; k < count; k++) {
     const col = c.index.get(charHashScratch[k]!);
     if (col < 0) continue;
