@@ -74,10 +74,12 @@ interface Throughput {
 }
 
 const MODELS_ENV = 'CLOSELOOP_BENCH_ANALYSIS_MODELS';
+/** one-second rounds per analyser, interleaved; the median is reported (the machines here are noisy) */
+const ROUNDS = 5;
 
 /**
  * Items per second of each analyser, measured as a worker runs them: in a fresh process that loads the models
- * from JSON (not in the heap that just trained them), each warmed up first, then three interleaved rounds of one
+ * from JSON (not in the heap that just trained them), each warmed up first, then five interleaved rounds of one
  * second each, median.
  */
 async function measureThroughput(rows: Row[], models: TrainedModels): Promise<Throughput> {
@@ -109,7 +111,7 @@ async function measureThroughput(rows: Row[], models: TrainedModels): Promise<Th
   const names = Object.keys(runs) as (keyof typeof runs)[];
   for (const name of names) rate(items, runs[name], 1);
   const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof runs, number[]>;
-  for (let round = 0; round < 3; round++) for (const name of names) rates[name].push(rate(items, runs[name], 1));
+  for (let round = 0; round < ROUNDS; round++) for (const name of names) rates[name].push(rate(items, runs[name], 1));
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
     avgLen,
@@ -192,7 +194,7 @@ export async function benchAnalysis(out: NodeJS.WritableStream): Promise<void> {
   out.write(
     [
       `analysis benchmark (one core, ${tp.items} texts of ${Math.round(tp.avgLen)} characters on average; throughput in a`,
-      '  fresh process that loads the trained models from JSON, as a worker does; median of 3 interleaved rounds)',
+      `  fresh process that loads the trained models from JSON, as a worker does; median of ${ROUNDS} interleaved rounds)`,
       `  baseline normalise + tokenise           ${fmt(tp.baseline).padStart(9)} items/s`,
       `  pipeline, rules only                    ${fmt(tp.rules).padStart(9)} items/s  (${(tp.rules / tp.baseline).toFixed(3)} × baseline)`,
       `  pipeline + theme model (${themeModel.labels.length} labels)      ${fmt(tp.themes).padStart(9)} items/s  (${(tp.themes / tp.baseline).toFixed(3)} × baseline)`,
