@@ -34,7 +34,12 @@ describe('mailer without SMTP_URL: the .eml outbox', () => {
     })();
     const sent = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        mailer.send({ to: `resident${i}@example.org`, subject: `You said, we did ${i}`, text: body, html: `<p>${body}</p>` }),
+        mailer.send({
+          to: `resident${i}@example.org`,
+          subject: `You said, we did ${i}`,
+          text: body,
+          html: `<p>${body}</p>`,
+        }),
       ),
     );
     sending = false;
