@@ -797,9 +797,11 @@ interface WordChars {
   /**
    * per label: Σ idf × weight over `cols`, i.e. the word's character block at term count 1; for a model with
    * word-embedding features, followed by the mean half of the dense weights times the word's weighted table vector
-   * (its share of the mean's margin before normalisation), so a text reads both from one row per word
+   * (its share of the mean's margin before normalisation), so a text reads both from one row per word. Single
+   * precision: the memo is read for every word of every text and twice the size was slower by more than the
+   * ~1e-7 it moves a probability by.
    */
-  row: Float64Array;
+  row: Float32Array;
   /** column of the word's (non-negated) unigram, −1 if none: for explanations */
   unigram: number;
   /** explainLabels' stamp when it last looked at this word */
@@ -834,7 +836,7 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
       sums[c.weightLabels[e]!] = sums[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const row = new Float64Array(c.denseWeights ? 2 * L : L);
+  const row = new Float32Array(c.denseWeights ? 2 * L : L);
   row.set(sums);
   const entry: WordChars = {
     cols: Int32Array.from(cols),
@@ -1001,7 +1003,7 @@ function fillWordDenseRow(
   table: WordEmbeddings,
   cfg: EmbeddingFeatureConfig,
   r: number | undefined,
-  row: Float64Array,
+  row: Float32Array,
 ): number {
   if (r === undefined || r < (cfg.skipTop ?? 0)) return -1;
   const dims = table.dims;
