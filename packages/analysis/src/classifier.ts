@@ -154,8 +154,12 @@ interface Compiled {
   denseWeights: Float64Array | null;
   /** the embedding table last checked against the model's reference */
   checkedTable: WordEmbeddings | null;
-  /** per-word character n-gram columns and label rows (bounded memo) and a scratch row */
+  /** per-word character n-gram columns and label rows (bounded memo), held in the two slabs below */
   words: Map<string, WordChars>;
+  colSlab: Int32Array;
+  colFill: number;
+  rowSlab: Float32Array;
+  rowFill: number;
   /** the token array last scored and its words' entries, which explainLabels reuses */
   lastTokens: readonly Token[] | null;
   lastEntries: WordChars[];
@@ -205,6 +209,10 @@ function compile(model: LinearModel): Compiled {
     denseWeights: model.embedding ? Float64Array.from(fromBase64(model.embedding.weights, Float32Array)) : null,
     checkedTable: null,
     words: new Map<string, WordChars>(),
+    colSlab: new Int32Array(0),
+    colFill: 0,
+    rowSlab: new Float32Array(0),
+    rowFill: 0,
     lastTokens: null,
     lastEntries: [],
     explainStamp: 0,
@@ -792,21 +800,23 @@ export function scoreLinear(
 
 /** What a model keeps per word for scoring: its character n-gram columns and their summed label weights. */
 interface WordChars {
-  /** vocabulary columns of the word's character n-grams (repeats kept) */
-  cols: Int32Array;
+  /** vocabulary columns of the word's character n-grams (repeats kept): `colSlab[colFrom, colTo)` */
+  colFrom: number;
+  colTo: number;
   /**
-   * per label: Σ idf × weight over `cols`, i.e. the word's character block at term count 1; for a model with
-   * word-embedding features, followed by the mean half of the dense weights times the word's weighted table vector
-   * (its share of the mean's margin before normalisation), so a text reads both from one row per word. Single
-   * precision: the memo is read for every word of every text and twice the size was slower by more than the
-   * ~1e-7 it moves a probability by.
+   * where the word's row starts in `rowSlab`: per label, Σ idf × weight over its columns, i.e. the word's
+   * character block at term count 1; for a model with word-embedding features, followed by the mean half of the
+   * dense weights times the word's weighted table vector (its share of the mean's margin before normalisation),
+   * so a text reads both from one row per word. Rows and columns live in two slabs rather than a typed array
+   * each (one memory read per word instead of a chain of pointers), in single precision: the memo is read for
+   * every word of every text, and twice the size was slower by more than the ~1e-7 it moves a probability by.
    */
-  row: Float32Array;
+  rowAt: number;
   /** column of the word's (non-negated) unigram, −1 if none: for explanations */
   unigram: number;
   /** explainLabels' stamp when it last looked at this word */
   stamp: number;
-  /** the dense half of `row`: 0 until first needed, 1 filled, −1 the word is not pooled */
+  /** the dense half of the row: 0 until first needed, 1 filled, −1 the word is not pooled */
   dense: number;
 }
 
@@ -818,36 +828,61 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
   const word = tok.word;
   const hit = c.words.get(word);
   if (hit) return hit;
+  if (c.words.size >= WORD_CACHE_LIMIT) {
+    // the entries still held (the text being scored, explanations) keep their unigram; their slab space is reused
+    c.words.clear();
+    c.colFill = 0;
+    c.rowFill = 0;
+  }
   const cfg = model.features;
   const need = charNgramCount(word, cfg);
   if (charHashScratch.length < need) charHashScratch = new Uint32Array(need * 2);
   const count = charNgramHashes(word, cfg, charHashScratch, 0);
-  const cols: number[] = [];
   const L = model.labels.length;
-  // summed in single precision, as the memo has always held it
+  const rowLength = c.denseWeights ? 2 * L : L;
+  if (c.colFill + count > c.colSlab.length) c.colSlab = grownInt32(c.colSlab, c.colFill + count);
+  if (c.rowFill + rowLength > c.rowSlab.length) c.rowSlab = grownFloat32(c.rowSlab, c.rowFill + rowLength);
+  const colSlab = c.colSlab;
+  const colFrom = c.colFill;
+  let colTo = colFrom;
+  // summed in single precision, as the memo holds it
   if (charRowScratch.length !== L) charRowScratch = new Float32Array(L);
   const sums = charRowScratch.fill(0);
   for (let k = 0; k < count; k++) {
     const col = c.index.get(charHashScratch[k]!);
     if (col < 0) continue;
-    cols.push(col);
+    colSlab[colTo++] = col;
     const v = c.idf[col]!;
     for (let e = c.colStart[col]!; e < c.colStart[col + 1]!; e++) {
       sums[c.weightLabels[e]!] = sums[c.weightLabels[e]!]! + c.weights[e]! * v;
     }
   }
-  const row = new Float32Array(c.denseWeights ? 2 * L : L);
-  row.set(sums);
+  c.colFill = colTo;
+  const rowAt = c.rowFill;
+  c.rowSlab.set(sums, rowAt);
+  c.rowFill += rowLength;
   const entry: WordChars = {
-    cols: Int32Array.from(cols),
-    row,
+    colFrom,
+    colTo,
+    rowAt,
     unigram: c.index.get(wordFeatureHash(tok.stem)),
     stamp: 0,
     dense: 0,
   };
-  if (c.words.size >= WORD_CACHE_LIMIT) c.words.clear();
   c.words.set(word, entry);
   return entry;
+}
+
+function grownInt32(a: Int32Array, need: number): Int32Array {
+  const grown = new Int32Array(Math.max(need, a.length * 2, 4096));
+  grown.set(a);
+  return grown;
+}
+
+function grownFloat32(a: Float32Array, need: number): Float32Array {
+  const grown = new Float32Array(Math.max(need, a.length * 2, 4096));
+  grown.set(a);
+  return grown;
 }
 
 /**
@@ -887,29 +922,32 @@ export function scoreTokens(
     for (let t = 0; t < tokens.length; t++) {
       const entry = wordChars(model, c, tokens[t]!);
       entries[t] = entry;
-      const cols = entry.cols;
-      if (nt + cols.length > touched.length) {
-        const grown = new Int32Array((nt + cols.length) * 2);
+      const colFrom = entry.colFrom;
+      const colTo = entry.colTo;
+      if (nt + colTo - colFrom > touched.length) {
+        const grown = new Int32Array((nt + colTo - colFrom) * 2);
         grown.set(touched);
         touched = grown;
         c.touched = grown;
       }
-      for (let k = 0; k < cols.length; k++) {
-        const col = cols[k]!;
+      const colSlab = c.colSlab;
+      for (let k = colFrom; k < colTo; k++) {
+        const col = colSlab[k]!;
         if (counts[col] === 0) touched[nt++] = col;
         counts[col] = counts[col]! + 1;
       }
-      const row = entry.row;
+      const at = entry.rowAt;
       if (perWord && entry.dense === 0) {
         rows ??= embeddingRows(table);
-        entry.dense = fillWordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), row);
+        entry.dense = fillWordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), at);
       }
+      const rowSlab = c.rowSlab;
       if (perWord && entry.dense > 0) {
         for (let l = 0; l < L; l++) {
-          charMargins[l] = charMargins[l]! + row[l]!;
-          denseMargins[l] = denseMargins[l]! + row[L + l]!;
+          charMargins[l] = charMargins[l]! + rowSlab[at + l]!;
+          denseMargins[l] = denseMargins[l]! + rowSlab[at + L + l]!;
         }
-      } else for (let l = 0; l < L; l++) charMargins[l] = charMargins[l]! + row[l]!;
+      } else for (let l = 0; l < L; l++) charMargins[l] = charMargins[l]! + rowSlab[at + l]!;
     }
     for (let k = 0; k < nt; k++) {
       const col = touched[k]!;
@@ -994,7 +1032,7 @@ export function scoreTokens(
 }
 
 /**
- * Per label, the dense weights' mean half times the word's weighted vector, into `row` from index L on; 1 when
+ * Per label, the dense weights' mean half times the word's weighted vector, into the word's row from index L on; 1 when
  * filled, −1 for a word not pooled.
  */
 function fillWordDenseRow(
@@ -1003,9 +1041,10 @@ function fillWordDenseRow(
   table: WordEmbeddings,
   cfg: EmbeddingFeatureConfig,
   r: number | undefined,
-  row: Float32Array,
+  rowAt: number,
 ): number {
   if (r === undefined || r < (cfg.skipTop ?? 0)) return -1;
+  const row = c.rowSlab;
   const dims = table.dims;
   const D = denseLength(cfg, dims);
   const w = table.scales[r]!;
@@ -1014,7 +1053,7 @@ function fillWordDenseRow(
   for (let l = 0; l < L; l++) {
     let s = 0;
     for (let d = 0; d < dims; d++) s += dw[l * D + d]! * table.vectors[base + d]!;
-    row[L + l] = w * s;
+    row[rowAt + L + l] = w * s;
   }
   return 1;
 }

@@ -177,4 +177,41 @@ describe('theme model scoring', () => {
       }
     }
   });
+
+  it('scores the same after its per-word memo fills up and starts again, mid-text included', () => {
+    const model = trainThemeModel(examples());
+    // 22,000 distinct made-up words, 50 to a text, with known words mixed in: the memo (20,000 words) is
+    // emptied and its space reused while one of these texts is being scored
+    let seed = 7;
+    const letter = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return String.fromCharCode(97 + (seed % 26));
+    };
+    const seen = new Set<string>();
+    const texts: string[] = [];
+    for (let i = 0; i < 440; i++) {
+      const words: string[] = [];
+      for (let fresh = 0; fresh < 50; ) {
+        let w = '';
+        for (let k = 0; k < 5 + (fresh % 4); k++) w += letter();
+        if (seen.has(w)) continue;
+        seen.add(w);
+        fresh++;
+        words.push(w, fresh % 10 === 0 ? 'parking' : 'nurse');
+      }
+      texts.push(`${words.join(' ')} ${words[0]} ${words[2]}`);
+    }
+    texts.forEach((text, i) => {
+      const probs = scoreLinear(model, text, null);
+      if (i % 40 !== 0 && (i < 395 || i > 405)) return;
+      referenceProbabilities(model, text, null).forEach((p, l) => {
+        expect(probs[l]).toBeCloseTo(p, 6);
+      });
+    });
+    // words scored before the memo started again still score as they did
+    const again = scoreLinear(model, texts[0]!, null);
+    referenceProbabilities(model, texts[0]!, null).forEach((p, l) => {
+      expect(again[l]).toBeCloseTo(p, 6);
+    });
+  });
 });
