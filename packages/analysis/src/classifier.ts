@@ -9,6 +9,7 @@ import {
   type EmbeddingRows,
   embeddingRef,
   embeddingRows,
+  tableRow,
   type WordEmbeddings,
 } from './embeddings.ts';
 import {
@@ -156,6 +157,9 @@ interface Compiled {
   checkedTable: WordEmbeddings | null;
   /** per-word character n-gram columns and label rows (bounded memo), held in the two slabs below */
   words: Map<string, WordChars>;
+  /** this compiled model's number, and how many times its memo has started again */
+  id: number;
+  generation: number;
   colSlab: Int32Array;
   colFill: number;
   rowSlab: Float32Array;
@@ -172,6 +176,7 @@ interface Compiled {
 }
 
 const compiledCache = new WeakMap<LinearModel, Compiled>();
+let compiledCount = 0;
 
 function toBase64(arr: Uint32Array | Float32Array | Int16Array | Uint16Array | Int32Array): string {
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
@@ -209,6 +214,8 @@ function compile(model: LinearModel): Compiled {
     denseWeights: model.embedding ? Float64Array.from(fromBase64(model.embedding.weights, Float32Array)) : null,
     checkedTable: null,
     words: new Map<string, WordChars>(),
+    id: ++compiledCount,
+    generation: 0,
     colSlab: new Int32Array(0),
     colFill: 0,
     rowSlab: new Float32Array(0),
@@ -816,6 +823,9 @@ interface WordChars {
   unigram: number;
   /** explainLabels' stamp when it last looked at this word */
   stamp: number;
+  /** the memo it belongs to, for the word's own slot (`WordInfo.chars`): the model's id and the memo's generation */
+  owner: number;
+  generation: number;
   /** the dense half of the row: 0 until first needed, 1 filled, −1 the word is not pooled */
   dense: number;
 }
@@ -825,12 +835,21 @@ let charHashScratch = new Uint32Array(256);
 let charRowScratch = new Float32Array(0);
 
 function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
+  const info = tok.info;
+  if (info !== undefined) {
+    const own = info.chars as WordChars | null;
+    if (own !== null && own.owner === c.id && own.generation === c.generation) return own;
+  }
   const word = tok.word;
   const hit = c.words.get(word);
-  if (hit) return hit;
+  if (hit) {
+    if (info !== undefined) info.chars = hit;
+    return hit;
+  }
   if (c.words.size >= WORD_CACHE_LIMIT) {
     // the entries still held (the text being scored, explanations) keep their unigram; their slab space is reused
     c.words.clear();
+    c.generation++;
     c.colFill = 0;
     c.rowFill = 0;
   }
@@ -867,9 +886,12 @@ function wordChars(model: LinearModel, c: Compiled, tok: Token): WordChars {
     rowAt,
     unigram: c.index.get(wordFeatureHash(tok.stem)),
     stamp: 0,
+    owner: c.id,
+    generation: c.generation,
     dense: 0,
   };
   c.words.set(word, entry);
+  if (info !== undefined) info.chars = entry;
   return entry;
 }
 
@@ -939,7 +961,7 @@ export function scoreTokens(
       const at = entry.rowAt;
       if (perWord && entry.dense === 0) {
         rows ??= embeddingRows(table);
-        entry.dense = fillWordDenseRow(c, L, table, cfg, rows.get(tokens[t]!.word), at);
+        entry.dense = fillWordDenseRow(c, L, table, cfg, tableRow(rows, table, tokens[t]!), at);
       }
       const rowSlab = c.rowSlab;
       if (perWord && entry.dense > 0) {

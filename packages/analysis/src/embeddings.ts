@@ -1,4 +1,5 @@
 import { HashIndex } from './linear.ts';
+import type { WordInfo } from './tokenise.ts';
 
 /**
  * A pre-trained word-embedding table, passed in by the caller like the taxonomy (this package does no I/O).
@@ -141,6 +142,18 @@ export function denseLength(cfg: EmbeddingFeatureConfig, dims: number): number {
 interface Token {
   word: string;
   negated: boolean;
+  info?: WordInfo;
+}
+
+/** The token's row in the table (undefined: not in it), kept in the word's memo record for the next text. */
+export function tableRow(rows: EmbeddingRows, table: WordEmbeddings, tok: Token): number | undefined {
+  const info = tok.info;
+  if (info === undefined) return rows.get(tok.word);
+  if (info.table !== table) {
+    info.row = rows.get(tok.word) ?? -1;
+    info.table = table;
+  }
+  return info.row < 0 ? undefined : info.row;
 }
 
 let poolBases = new Int32Array(0);
@@ -178,7 +191,7 @@ export function denseFeatures(
   let found = 0;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
-    const r = rows.get(tok.word);
+    const r = tableRow(rows, table, tok);
     if (r === undefined || r < skipTop) continue;
     const s = scales[r]!;
     let w = s;

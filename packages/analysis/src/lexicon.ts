@@ -97,6 +97,31 @@ export function lexiconValence(tokens: Token[]): Valence {
   return lastValence;
 }
 
+/** What the lexicon says about one word, kept in the word's memo record (the tables never change). */
+interface LexiconWord {
+  /** "but", "however", "ond": what follows counts more */
+  contrast: boolean;
+  /** an intensifier's factor */
+  amp: number | undefined;
+  /** a phrase starting with this stem */
+  phrase: { stems: string[]; v: number } | undefined;
+  /** the stem's own valence */
+  v: number;
+}
+
+function lexiconWord(tok: Token): LexiconWord {
+  const info = tok.info;
+  if (info !== undefined && info.lexicon !== null) return info.lexicon as LexiconWord;
+  const entry: LexiconWord = {
+    contrast: tok.word === 'but' || tok.word === 'however' || tok.word === 'ond',
+    amp: intensity.get(tok.word),
+    phrase: phraseValence.get(tok.stem),
+    v: stemValence.get(tok.stem) ?? 0,
+  };
+  if (info !== undefined) info.lexicon = entry;
+  return entry;
+}
+
 function computeValence(tokens: Token[]): Valence {
   let sum = 0;
   let positive = 0;
@@ -105,7 +130,8 @@ function computeValence(tokens: Token[]): Valence {
   let clauseWeight = 1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
-    if (tok.word === 'but' || tok.word === 'however' || tok.word === 'ond') {
+    const lex = lexiconWord(tok);
+    if (lex.contrast) {
       // what follows "but" counts more than what came before it
       sum *= 0.6;
       positive *= 0.6;
@@ -113,18 +139,17 @@ function computeValence(tokens: Token[]): Valence {
       clauseWeight = 1.3;
       continue;
     }
-    const amp = intensity.get(tok.word);
-    if (amp !== undefined) {
-      boost = amp;
+    if (lex.amp !== undefined) {
+      boost = lex.amp;
       continue;
     }
     let v = 0;
-    const phrase = phraseValence.get(tok.stem);
+    const phrase = lex.phrase;
     if (phrase?.stems.every((s, k) => tokens[i + k]?.stem === s)) {
       v = phrase.v;
       i += phrase.stems.length - 1;
     } else {
-      v = stemValence.get(tok.stem) ?? 0;
+      v = lex.v;
       if (v !== 0 && tok.negated) v *= v > 0 ? -0.75 : -0.5;
     }
     if (v !== 0) {

@@ -11,6 +11,8 @@ interface Phrase {
 
 /** A taxonomy's rules indexed by the first stem of each phrase, ready to match many texts. */
 export interface CompiledRules {
+  /** this compilation's number: a word's memo record keeps the phrases that can start at it, per compilation */
+  id: number;
   byFirstStem: Map<string, Phrase[]>;
   /** phrases whose first word must match exactly ("=parking") */
   byFirstWord: Map<string, Phrase[]>;
@@ -33,6 +35,8 @@ export interface RuleMatch {
   /** include phrases that matched only under negation ("not dirty"), which do not tag the theme */
   negatedTerms: string[];
 }
+
+let compiledRulesCount = 0;
 
 export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
   const byFirstStem = new Map<string, Phrase[]>();
@@ -79,7 +83,7 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
     if (list) list.push({ prefix, phrase });
     else prefixByFirstChar.set(prefix.charCodeAt(0), [{ prefix, phrase }]);
   }
-  return { byFirstStem, byFirstWord, prefixFirst, prefixByFirstChar, coveredStems };
+  return { id: ++compiledRulesCount, byFirstStem, byFirstWord, prefixFirst, prefixByFirstChar, coveredStems };
 }
 
 function stemMatches(pattern: string, tok: Token): boolean {
@@ -130,19 +134,39 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
     }
   };
   for (let i = 0; i < tokens.length; i++) {
-    const list = rules.byFirstStem.get(tokens[i]!.stem);
-    if (list) for (const phrase of list) consider(phrase, i);
-    const exact = rules.byFirstWord.get(tokens[i]!.word);
-    if (exact) for (const phrase of exact) consider(phrase, i);
-    const word = tokens[i]!.word;
-    if (rules.prefixByFirstChar) {
-      const candidates = rules.prefixByFirstChar.get(word.charCodeAt(0));
-      if (candidates) for (const { prefix, phrase } of candidates) if (word.startsWith(prefix)) consider(phrase, i);
-    } else {
-      for (const phrase of rules.prefixFirst) if (word.startsWith(phrase.stems[0]!.slice(0, -1))) consider(phrase, i);
-    }
+    const phrases = phrasesStartingAt(rules, tokens[i]!);
+    for (let k = 0; k < phrases.length; k++) consider(phrases[k]!, i);
   }
   return [...out.values()];
+}
+
+const NO_PHRASES: Phrase[] = [];
+
+/**
+ * The phrases whose first word the token can be, in the order they are tried (by stem, exact, by prefix; longest
+ * first within each), kept in the word's memo record for the next text.
+ */
+function phrasesStartingAt(rules: CompiledRules, tok: Token): Phrase[] {
+  const info = tok.info;
+  if (info !== undefined) {
+    const own = info.rules as { owner: number; phrases: Phrase[] } | null;
+    if (own !== null && own.owner === rules.id) return own.phrases;
+  }
+  const out: Phrase[] = [];
+  const byStem = rules.byFirstStem.get(tok.stem);
+  if (byStem) out.push(...byStem);
+  const exact = rules.byFirstWord.get(tok.word);
+  if (exact) out.push(...exact);
+  const word = tok.word;
+  if (rules.prefixByFirstChar) {
+    const candidates = rules.prefixByFirstChar.get(word.charCodeAt(0));
+    if (candidates) for (const { prefix, phrase } of candidates) if (word.startsWith(prefix)) out.push(phrase);
+  } else {
+    for (const phrase of rules.prefixFirst) if (word.startsWith(phrase.stems[0]!.slice(0, -1))) out.push(phrase);
+  }
+  const phrases = out.length > 0 ? out : NO_PHRASES;
+  if (info !== undefined) info.rules = { owner: rules.id, phrases };
+  return phrases;
 }
 
 const compiledCache = new WeakMap<ThemeDef[], CompiledRules>();

@@ -7,6 +7,26 @@ export interface Token {
   negated: boolean;
   start: number;
   end: number;
+  /** what is memoised about the word (from `tokenise`; tokens made by hand may leave it out) */
+  info?: WordInfo;
+}
+
+/**
+ * One distinct word as the analysis has met it: its stem, and slots where the scorers keep their last per-word
+ * result, so a text's words reach them through its tokens rather than through a lookup per word and scorer.
+ * Each slot's owner checks the value is its own and current before using it.
+ */
+export interface WordInfo {
+  stem: string;
+  /** a theme or sentiment model's character n-gram entry for this word */
+  chars: unknown;
+  /** the word's row in `table` (−1: not in it) */
+  table: unknown;
+  row: number;
+  /** what the sentiment lexicon says about the word */
+  lexicon: unknown;
+  /** the theme rule phrases that can start at the word, for one compilation of the rules */
+  rules: unknown;
 }
 
 // Words that negate what follows, until a clause boundary or NEGATION_SPAN words.
@@ -50,17 +70,23 @@ const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'except'
 const NEGATION_SPAN = 3;
 
 const STEM_CACHE_LIMIT = 50_000;
-const stemCache = new Map<string, string>();
+const wordCache = new Map<string, WordInfo>();
 
-/** Porter stem of a lower-case word, memoised (bounded) because the same words recur constantly. */
-export function stemWord(word: string): string {
-  const hit = stemCache.get(word);
+/** The memo record of a lower-case word, with its Porter stem (bounded: the same words recur constantly). */
+export function wordInfo(word: string): WordInfo {
+  const hit = wordCache.get(word);
   if (hit !== undefined) return hit;
   // The Porter stemmer is for English; it leaves short and non-Latin words alone anyway.
   const stem = word.length <= 2 || word.length > 30 ? word : stemmer(word);
-  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-  stemCache.set(word, stem);
-  return stem;
+  if (wordCache.size >= STEM_CACHE_LIMIT) wordCache.clear();
+  const info: WordInfo = { stem, chars: null, table: null, row: -1, lexicon: null, rules: null };
+  wordCache.set(word, info);
+  return info;
+}
+
+/** Porter stem of a lower-case word, memoised (bounded). */
+export function stemWord(word: string): string {
+  return wordInfo(word).stem;
 }
 
 function isWordChar(code: number): boolean {
@@ -141,7 +167,8 @@ export function tokenise(text: string): Token[] {
     if (word.length > 40) word = word.slice(0, 40);
     if (SCOPE_BREAKERS.has(word)) negLeft = 0;
     const negator = NEGATORS.has(word);
-    tokens.push({ word, stem: stemWord(word), negated: negLeft > 0, start, end: i });
+    const info = wordInfo(word);
+    tokens.push({ word, stem: info.stem, negated: negLeft > 0, start, end: i, info });
     if (negLeft > 0) negLeft--;
     if (negator) negLeft = NEGATION_SPAN;
   }

@@ -178,6 +178,22 @@ describe('theme model scoring', () => {
     }
   });
 
+  it('two models scoring the same words in turn each score as their own (the per-word memo is per model)', () => {
+    const first = trainThemeModel(examples());
+    // the same words, other labels: a memo entry of the first model used by the second would show
+    const swapped = examples().map((e) => ({ ...e, labels: e.labels.map((l) => (l === 'food' ? 'staff' : 'food')) }));
+    const second = trainThemeModel(swapped);
+    const text = 'the food at the hospital, the nurse in the ward and parking';
+    for (let round = 0; round < 3; round++) {
+      for (const model of [first, second]) {
+        const probs = scoreLinear(model, text, null);
+        referenceProbabilities(model, text, null).forEach((p, l) => {
+          expect(probs[l]).toBeCloseTo(p, 6);
+        });
+      }
+    }
+  });
+
   it('scores the same after its per-word memo fills up and starts again, mid-text included', () => {
     const model = trainThemeModel(examples());
     // 22,000 distinct made-up words, 50 to a text, with known words mixed in: the memo (20,000 words) is

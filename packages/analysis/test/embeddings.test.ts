@@ -97,6 +97,35 @@ describe('word-embedding features', () => {
     }
   });
 
+  it("pools the same words from two tables in turn as from each alone (the word's row is kept per table)", () => {
+    const a = table('table-a');
+    // the same words in the opposite order: a row number kept from one table is wrong in the other
+    const b = embeddingsFromVectors(
+      'table-b',
+      a.words
+        .map((w, r): [string, number[]] => [
+          w,
+          Array.from({ length: a.dims }, (_, d) => a.vectors[r * a.dims + d]! * a.scales[r]! + (d === 0 ? 0.5 : 0)),
+        ])
+        .reverse(),
+    );
+    const cfg = { ...DEFAULT_EMBEDDING_FEATURES, skipTop: 0 };
+    const tokens = tokenise('the car at the clinic and lunch with a surgeon');
+    const handMade = tokens.map(({ info: _, ...t }) => t); // no memo record: a lookup every time
+    const pooled = (tab: WordEmbeddings, toks: typeof handMade) => {
+      const x = new Float64Array(denseLength(cfg, tab.dims));
+      denseFeatures(toks, cfg, tab, embeddingRows(tab), x);
+      return [...x];
+    };
+    const expectedA = pooled(a, handMade);
+    const expectedB = pooled(b, handMade);
+    expect(expectedA).not.toEqual(expectedB);
+    for (let round = 0; round < 3; round++) {
+      expect(pooled(a, tokens)).toEqual(expectedA);
+      expect(pooled(b, tokens)).toEqual(expectedB);
+    }
+  });
+
   it('scores the dense block as the pooled vector times its weights, word memo or not', () => {
     const emb = table();
     const texts = [

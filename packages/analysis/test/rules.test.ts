@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchThemeRules } from '../src/rules.ts';
+import { compileRules, matchRules, matchThemeRules } from '../src/rules.ts';
 import type { ThemeDef } from '../src/taxonomy.ts';
 import { tokenise } from '../src/tokenise.ts';
 
@@ -48,6 +48,26 @@ describe('rules', () => {
   it('veto a theme with an exclude phrase', () => {
     const m = matchThemeRules(taxonomy, 'A documentary on bin laden');
     expect(m.find((x) => x.key === 'waste')?.vetoed).toBe(true);
+  });
+
+  it("two organisations' rules on the same words each match as their own (the per-word memo is per compilation)", () => {
+    const other: ThemeDef[] = [
+      { key: 'transport', name: 'Transport', rules: { include: ['car', 'bus*'] } },
+      { key: 'clean', name: 'Cleanliness', rules: { include: ['toilets'], exclude: ['car park'] } },
+    ];
+    const ours = compileRules(taxonomy);
+    const theirs = compileRules(other);
+    const text = 'The car park toilets were dirty and the buses late';
+    const tokens = tokenise(text);
+    const handMade = tokens.map(({ info: _, ...t }) => t); // no memo record: the tables every time
+    const summary = (ms: ReturnType<typeof matchRules>) =>
+      ms.map((m) => `${m.key}:${m.terms.join('+')}:${m.vetoed}`).sort();
+    for (let round = 0; round < 3; round++) {
+      expect(summary(matchRules(ours, tokens))).toEqual(['clean:dirty:false', 'parking:car park:false']);
+      expect(summary(matchRules(theirs, tokens))).toEqual(['clean:toilets:true', 'transport:car+buses:false']);
+      expect(summary(matchRules(ours, tokens))).toEqual(summary(matchRules(ours, handMade)));
+      expect(summary(matchRules(theirs, tokens))).toEqual(summary(matchRules(theirs, handMade)));
+    }
   });
 
   it('mark force phrases as forced', () => {
