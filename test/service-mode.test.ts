@@ -9,6 +9,7 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
   let db: TestDatabase;
   const procs: Spawned[] = [];
   let api = '';
+  let api2 = '';
   let publisher = '';
   let worker = '';
 
@@ -23,7 +24,12 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
       SWEEPER_GRACE_SECONDS: '2',
       QUEUE_PREFIX: `clsvc${process.pid}`,
     };
-    const [apiPort, workerPort, pubPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [apiPort, api2Port, workerPort, pubPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     // The api seeds nothing in service mode unless asked: seed the demo org through the CLI first.
     const seed = spawnCloseloop(['seed-demo'], env);
     expect(await seed.exited()).toBe(0);
@@ -31,6 +37,7 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
     process.env.__CL_KEY = apiKey;
     for (const [role, port] of [
       ['api', apiPort],
+      ['api', api2Port],
       ['worker', workerPort],
       ['publisher', pubPort],
     ] as const) {
@@ -43,6 +50,7 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
       await p.waitFor(/listening on/, 30_000);
     }
     api = `http://127.0.0.1:${apiPort}`;
+    api2 = `http://127.0.0.1:${api2Port}`;
     worker = `http://127.0.0.1:${workerPort}`;
     publisher = `http://127.0.0.1:${pubPort}`;
   }, 120_000);
@@ -63,6 +71,28 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
     }
     expect((await fetch(`${publisher}/v1/feedback`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${api}/demo/you-said-we-did`)).status).toBe(404);
+  });
+
+  test("an API key's rate limit holds across two api processes (counted in Redis)", async () => {
+    const admin = { authorization: `Bearer ${process.env.__CL_KEY}`, 'content-type': 'application/json' };
+    const created = await fetch(`${api}/v1/api-keys`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'two processes', scopes: ['feedback:read'], rateLimitPerMinute: 4 }),
+    });
+    expect(created.status).toBe(201);
+    const key = ((await created.json()) as { key: string }).key;
+    const headers = { authorization: `Bearer ${key}` };
+    const statuses: number[] = [];
+    const remaining: string[] = [];
+    for (const base of [api, api2, api, api2, api, api2]) {
+      const res = await fetch(`${base}/v1/feedback?limit=1`, { headers });
+      statuses.push(res.status);
+      remaining.push(res.headers.get('ratelimit') ?? '');
+    }
+    // four in all, whichever process answers; each process alone would have allowed four
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    expect(remaining.slice(0, 4).map((h) => /r=(\d+)/.exec(h)?.[1])).toEqual(['3', '2', '1', '0']);
   });
 
   test('the loop completes across the three processes', async () => {

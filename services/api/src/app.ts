@@ -18,7 +18,7 @@ import { createApiKeyAuthenticator } from './auth/api-keys.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
-import { installRateLimit } from './limits/rate-limit.ts';
+import { createRateLimiter, installRateLimit } from './limits/rate-limit.ts';
 import { registerLoopMetricsRoutes } from './metrics/routes.ts';
 import { registerModelRoutes } from './models/routes.ts';
 import { registerNewsletterRoutes } from './newsletters/routes.ts';
@@ -36,7 +36,11 @@ export const API_VERSION = '1.0.0';
  * API, console and public pages on one server.
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  const auth = installRateLimit(app, createApiKeyAuthenticator(deps.database.db));
+  const auth = installRateLimit(
+    app,
+    createApiKeyAuthenticator(deps.database.db),
+    createRateLimiter(deps.rateCounter ? { counter: deps.rateCounter } : {}),
+  );
   const feedbackService = createFeedbackService(deps);
   const actionService = createActionService(deps.clock ? { clock: deps.clock } : {});
   const publicationService = createPublicationService(deps.clock ? { clock: deps.clock } : {});

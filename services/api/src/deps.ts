@@ -1,6 +1,6 @@
 import type { Config } from '@closeloop/config';
 import type { Database, Sealer } from '@closeloop/db';
-import type { Metrics } from '@closeloop/http';
+import type { Metrics, RateCounter } from '@closeloop/http';
 import type { Logger } from '@closeloop/logger';
 import type { JobQueue } from '@closeloop/queue';
 
@@ -16,4 +16,9 @@ export interface ApiDeps {
   sealer: Sealer;
   metrics: Metrics;
   clock?: () => Date;
+  /**
+   * Where rate limits count (per API key, per widget site key and address): Redis in service mode, so the limits
+   * hold across processes; in this process's memory when absent.
+   */
+  rateCounter?: RateCounter;
 }

@@ -1,6 +1,6 @@
 import type { Database, Sealer } from '@closeloop/db';
 import type { FeedbackInputRaw } from '@closeloop/domain';
-import type { Metrics } from '@closeloop/http';
+import type { Metrics, RateCounter } from '@closeloop/http';
 import type { Logger } from '@closeloop/logger';
 
 export interface PublisherDeps {
@@ -16,6 +16,8 @@ export interface PublisherDeps {
   mailer?: PublisherMailer;
   /** Stores hosted-form feedback and asks for its analysis (the API's `createFeedbackSubmitter`). */
   feedback?: PublisherFeedbackSink;
+  /** Where the forms' rate limits count: Redis in service mode (limits across processes); else in memory. */
+  rateCounter?: RateCounter;
 }
 
 /** The part of packages/core/src/mail/mailer.ts the publisher uses. */

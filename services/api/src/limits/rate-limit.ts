@@ -1,16 +1,11 @@
 import { AppError } from '@closeloop/domain';
+import { memoryRateCounter, type RateCounter } from '@closeloop/http';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyAuthenticator, Principal } from '../auth/api-keys.ts';
 import { authenticateFirst } from './auth-first.ts';
 
 const WINDOW_SECONDS = 60;
 const POLICY = 'default';
-
-interface Window {
-  start: number;
-  count: number;
-  limit: number;
-}
 
 export interface RateLimitState {
   limit: number;
@@ -20,44 +15,30 @@ export interface RateLimitState {
 }
 
 /**
- * A fixed one-minute window per API key, in process memory: a Map lookup and an increment on the hot path.
- * With several api processes each keeps its own count, so a key gets up to N × its limit in total.
+ * A one-minute window per API key, counted through a RateCounter: in Redis in service mode, so the limit holds
+ * across every api process; in memory in embedded mode. The state of each key's last counted request is kept
+ * here too, for the RateLimit headers of the response.
  */
-export function createRateLimiter(opts: { now?: () => number } = {}) {
-  const now = opts.now ?? Date.now;
-  const windows = new Map<string, Window>();
-
-  function windowOf(keyId: string, limit: number): Window {
-    const start = Math.floor(now() / (WINDOW_SECONDS * 1000)) * WINDOW_SECONDS * 1000;
-    let w = windows.get(keyId);
-    if (!w || w.start !== start) {
-      if (windows.size > 100_000) windows.clear();
-      w = { start, count: 0, limit };
-      windows.set(keyId, w);
-    }
-    w.limit = limit;
-    return w;
-  }
-
-  function stateOf(w: Window): RateLimitState {
-    return {
-      limit: w.limit,
-      remaining: Math.max(0, w.limit - w.count),
-      reset: Math.max(1, Math.ceil((w.start + WINDOW_SECONDS * 1000 - now()) / 1000)),
-    };
-  }
+export function createRateLimiter(opts: { counter?: RateCounter } = {}) {
+  const counter = opts.counter ?? memoryRateCounter();
+  const last = new Map<string, RateLimitState>();
 
   return {
     /** Counts one request; false when the key is over its limit for this window. */
-    consume(keyId: string, limit: number): { allowed: boolean; state: RateLimitState } {
-      const w = windowOf(keyId, limit);
-      if (w.count >= w.limit) return { allowed: false, state: stateOf(w) };
-      w.count++;
-      return { allowed: true, state: stateOf(w) };
+    async consume(keyId: string, limit: number): Promise<{ allowed: boolean; state: RateLimitState }> {
+      const { count, resetMs } = await counter.hit(`api-key:${keyId}`, WINDOW_SECONDS * 1000);
+      const state = {
+        limit,
+        remaining: Math.max(0, limit - count),
+        reset: Math.max(1, Math.min(WINDOW_SECONDS, Math.ceil(resetMs / 1000))),
+      };
+      if (last.size > 100_000) last.clear();
+      last.set(keyId, state);
+      return { allowed: count <= limit, state };
     },
+    /** The state after the key's last counted request in this process. */
     peek(keyId: string): RateLimitState | null {
-      const w = windows.get(keyId);
-      return w ? stateOf(windowOf(keyId, w.limit)) : null;
+      return last.get(keyId) ?? null;
     },
   };
 }
@@ -101,7 +82,7 @@ export function installRateLimit(
     ...auth,
     async authenticate(authorization, scope) {
       const principal = await auth.authenticate(authorization, scope);
-      const { allowed, state } = limiter.consume(principal.keyId, principal.rateLimitPerMinute);
+      const { allowed, state } = await limiter.consume(principal.keyId, principal.rateLimitPerMinute);
       if (!allowed) throw new RateLimitExceededError(state);
       return principal;
     },

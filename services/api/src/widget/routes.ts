@@ -50,14 +50,25 @@ function requestOrigin(request: FastifyRequest): string | null {
  */
 export function registerWidgetRoutes(
   app: FastifyInstance,
-  deps: Pick<ApiDeps, 'logger'>,
+  deps: Pick<ApiDeps, 'logger' | 'rateCounter'>,
   auth: ApiKeyAuthenticator,
   services: { siteKeys: SiteKeyService; submitter: FeedbackSubmitter; limits?: WidgetLimits },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { siteKeys, submitter } = services;
-  const perIp: RateLimiter = createRateLimiter({ limit: services.limits?.perIpPerMinute ?? 10, windowMs: 60_000 });
-  const perKey: RateLimiter = createRateLimiter({ limit: services.limits?.perKeyPerMinute ?? 1000, windowMs: 60_000 });
+  const counter = deps.rateCounter;
+  const perIp: RateLimiter = createRateLimiter({
+    name: 'widget-ip',
+    limit: services.limits?.perIpPerMinute ?? 10,
+    windowMs: 60_000,
+    counter,
+  });
+  const perKey: RateLimiter = createRateLimiter({
+    name: 'widget-key',
+    limit: services.limits?.perKeyPerMinute ?? 1000,
+    windowMs: 60_000,
+    counter,
+  });
   // Origins allowed to read this request's response (set before validation so errors are readable too).
   const corsOrigin = new WeakMap<FastifyRequest, string>();
 
@@ -121,7 +132,7 @@ export function registerWidgetRoutes(
         throw new ForbiddenError('origin_not_allowed', 'This origin is not on the site key’s allowlist');
       }
       corsOrigin.set(request, origin);
-      const wait = perIp.hit(`${key.id}|${request.ip}`) ?? perKey.hit(key.id);
+      const wait = (await perIp.hit(`${key.id}|${request.ip}`)) ?? (await perKey.hit(key.id));
       if (wait !== null) throw new RateLimitedError(wait);
       if (body.website) {
         // Spam: look accepted so the bot learns nothing, store nothing.

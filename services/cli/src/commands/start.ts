@@ -29,6 +29,7 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
     logger: rt.logger,
     sealer: rt.sealer,
     metrics: rt.metrics,
+    rateCounter: rt.rateCounter,
   };
   if (role === 'worker') return buildWorkerApp({ ...apiDeps, config: rt.config });
   const app = createHttpApp({
@@ -65,6 +66,7 @@ async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
         from: rt.config.MAIL_FROM,
       }),
       feedback: createFeedbackSubmitter(rt.database.db, createFeedbackService(apiDeps)),
+      rateCounter: rt.rateCounter,
     });
   }
   if (role === 'all') {

@@ -1,9 +1,17 @@
 import path from 'node:path';
 import type { Config } from '@closeloop/config';
 import { createDatabase, type Database, migrate, Sealer } from '@closeloop/db';
-import { createMetrics, type Metrics } from '@closeloop/http';
+import {
+  createMetrics,
+  type Metrics,
+  memoryRateCounter,
+  RATE_LIMIT_REDIS_OPTIONS,
+  type RateCounter,
+  redisRateCounter,
+} from '@closeloop/http';
 import { createLogger, type Logger } from '@closeloop/logger';
 import { createQueue, type JobQueue, type QueueEvent } from '@closeloop/queue';
+import { Redis } from 'ioredis';
 import { embeddedSecretKey, lockDataDir } from './data-dir.ts';
 
 export interface Runtime {
@@ -15,7 +23,33 @@ export interface Runtime {
   sealer: Sealer;
   metrics: Metrics;
   publicUrl: string;
+  /** Where rate limits count: Redis with REDIS_URL (the limits hold across processes), else this process. */
+  rateCounter: RateCounter;
   close(): Promise<void>;
+}
+
+const SERVING_ROLES = new Set(['all', 'api', 'publisher']);
+
+/**
+ * Rate-limit counters in Redis, on a connection of their own that fails fast: while Redis is unreachable the
+ * hits are counted in this process (and that is logged, at most once a minute), so requests never wait on it.
+ */
+function rateLimitCounter(redisUrl: string, prefix: string, logger: Logger): { counter: RateCounter; redis: Redis } {
+  const redis = new Redis(redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS });
+  let lastWarned = 0;
+  redis.on('error', () => {
+    // reported through onError below when a hit needs Redis; ioredis reconnects by itself
+  });
+  const counter = redisRateCounter(redis, {
+    prefix,
+    fallback: memoryRateCounter(),
+    onError: (err) => {
+      if (Date.now() - lastWarned < 60_000) return;
+      lastWarned = Date.now();
+      logger.warn({ err }, 'rate limits: Redis unreachable, counting in this process until it is back');
+    },
+  });
+  return { counter, redis };
 }
 
 export class StartupError extends Error {
@@ -71,6 +105,20 @@ export async function openRuntime(
       ? { driver: 'bullmq', redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, observer, onEvent }
       : { driver: 'memory', observer, onEvent },
   );
+  const limits =
+    config.REDIS_URL && SERVING_ROLES.has(opts.role)
+      ? rateLimitCounter(config.REDIS_URL, config.QUEUE_PREFIX, logger)
+      : null;
+  if (limits && limits.redis.status !== 'ready') {
+    // the counters fail fast rather than queue: give the connection a moment before the first request
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2_000);
+      limits.redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
   return {
     config,
     mode: serviceMode ? 'service' : 'embedded',
@@ -80,6 +128,7 @@ export async function openRuntime(
     sealer: new Sealer(secret),
     metrics,
     publicUrl: (config.PUBLIC_URL ?? `http://${displayHost(config.HOST)}:${config.PORT}`).replace(/\/+$/, ''),
+    rateCounter: limits?.counter ?? memoryRateCounter(),
     async close() {
       const timed = async (name: string, run: () => Promise<void>) => {
         const t0 = Date.now();
@@ -87,6 +136,7 @@ export async function openRuntime(
         if (Date.now() - t0 > 2_000) logger.warn({ step: name, ms: Date.now() - t0 }, 'slow close');
       };
       await timed('queue', () => queue.close({ drainMs: 10_000 }));
+      limits?.redis.disconnect();
       await timed('database', () => database.close());
       release?.();
     },

@@ -76,7 +76,12 @@ export async function registerFeedbackForm(
 ): Promise<void> {
   const baseUrl = deps.publicUrl;
   const csrf = createCsrf(deps.sealer, { secure: baseUrl.startsWith('https:') });
-  const limiter = createRateLimiter({ limit: opts.perIpPer10Minutes ?? 20, windowMs: 600_000 });
+  const limiter = createRateLimiter({
+    name: 'form-ip',
+    limit: opts.perIpPer10Minutes ?? 20,
+    windowMs: 600_000,
+    counter: deps.rateCounter,
+  });
 
   await app.register(async (scope) => {
     await scope.register(cookie);
@@ -159,7 +164,7 @@ export async function registerFeedbackForm(
       if (!csrf.verify(request, `feedback:${ctx.org.id}`, field(request.body, 'csrf'))) {
         return render(request, reply, ctx, { state: 'error', error: 'generic', values }, 403);
       }
-      const wait = limiter.hit(`${ctx.org.id}|${request.ip}`);
+      const wait = await limiter.hit(`${ctx.org.id}|${request.ip}`);
       if (wait !== null) {
         reply.header('retry-after', String(wait));
         return render(request, reply, ctx, { state: 'error', error: 'rate_limited', values }, 429);

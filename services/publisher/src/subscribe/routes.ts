@@ -45,8 +45,19 @@ export async function registerSubscribe(
   const now = deps.clock ?? (() => new Date());
   const subscriptions = createSubscriptionService({ db: deps.database.db, sealer: deps.sealer, now });
   const csrf = createCsrf(deps.sealer, { secure: baseUrl.startsWith('https:') });
-  const perIp = createRateLimiter({ limit: opts.perIpPer10Minutes ?? 10, windowMs: 600_000 });
-  const perAddress = createRateLimiter({ limit: opts.mailsPerAddressPerHour ?? 3, windowMs: 3_600_000 });
+  const counter = deps.rateCounter;
+  const perIp = createRateLimiter({
+    name: 'subscribe-ip',
+    limit: opts.perIpPer10Minutes ?? 10,
+    windowMs: 600_000,
+    counter,
+  });
+  const perAddress = createRateLimiter({
+    name: 'subscribe-mail',
+    limit: opts.mailsPerAddressPerHour ?? 3,
+    windowMs: 3_600_000,
+    counter,
+  });
 
   await app.register(async (scope) => {
     await scope.register(cookie);
@@ -123,7 +134,7 @@ export async function registerSubscribe(
       if (!csrf.verify(request, `subscribe:${org.id}`, field(request.body, 'csrf'))) {
         return page(request, reply, org, lang, { topics, values, error: 'generic' }, 403);
       }
-      const wait = perIp.hit(`${org.id}|${request.ip}`);
+      const wait = await perIp.hit(`${org.id}|${request.ip}`);
       if (wait !== null) {
         reply.header('retry-after', String(wait));
         return page(request, reply, org, lang, { topics, values, error: 'rate_limited' }, 429);
@@ -133,7 +144,7 @@ export async function registerSubscribe(
       }
       const { confirmToken } = await subscriptions.subscribe(org.id, values);
       // Known, new and throttled addresses all get the same page, sent as fast: nothing to enumerate.
-      if (confirmToken && perAddress.hit(`${org.id}|${deps.sealer.lookupHash(email)}`) === null) {
+      if (confirmToken && (await perAddress.hit(`${org.id}|${deps.sealer.lookupHash(email)}`)) === null) {
         const message = renderDoubleOptInEmail({
           org: brandingOf(org),
           lang: language,
