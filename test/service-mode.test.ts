@@ -65,9 +65,11 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
 
   test('each role answers its health checks and only its own routes', async () => {
     for (const base of [api, worker, publisher]) {
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
-      expect((await fetch(`${base}/readyz`)).status).toBe(200);
-      expect((await fetch(`${base}/metrics`)).status).toBe(200);
+      for (const path of ['/healthz', '/readyz', '/metrics']) {
+        const res = await fetch(`${base}${path}`);
+        await res.arrayBuffer(); // read to the end, so the connection is idle when the role stops
+        expect(res.status).toBe(200);
+      }
     }
     expect((await fetch(`${publisher}/v1/feedback`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${api}/demo/you-said-we-did`)).status).toBe(404);
@@ -87,6 +89,7 @@ describe.skipIf(backend.kind !== 'service')('service mode: api, worker and publi
     const remaining: string[] = [];
     for (const base of [api, api2, api, api2, api, api2]) {
       const res = await fetch(`${base}/v1/feedback?limit=1`, { headers });
+      await res.arrayBuffer();
       statuses.push(res.status);
       remaining.push(res.headers.get('ratelimit') ?? '');
     }

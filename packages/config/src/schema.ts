@@ -47,7 +47,7 @@ export const configSchema = z.object({
     .default(10)
     .describe('Size of the pg connection pool per process.'),
   REDIS_URL: optionalUrl(/^rediss?:$/, 'redis://').describe(
-    'Redis for BullMQ. When unset, the in-process queue is used (embedded mode).',
+    'Redis for BullMQ and for the rate-limit counters (so every limit holds across all api and publisher processes; while Redis is unreachable they count per process and a warning is logged). When unset, the in-process queue and in-memory counters are used (embedded mode).',
   ),
   QUEUE_PREFIX: z
     .string()

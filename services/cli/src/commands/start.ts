@@ -12,13 +12,16 @@ import { registerWidgetAsset } from '../widget-asset.ts';
 import { parseFlags } from './flags.ts';
 
 export type Role = 'all' | 'api' | 'worker' | 'publisher';
+/** How long open HTTP requests may take to finish when the server stops before their connections are closed. */
+const HTTP_CLOSE_GRACE_MS = 10_000;
 const ROLES: Role[] = ['all', 'api', 'worker', 'publisher'];
 
 export interface Started {
   runtime: Runtime;
   app: FastifyInstance;
   url: string;
-  stop(): Promise<void>;
+  /** Stops taking requests, gives open ones `httpGraceMs` (default 10 s) to finish, then closes everything. */
+  stop(opts?: { httpGraceMs?: number }): Promise<void>;
 }
 
 async function buildRoleApp(role: Role, rt: Runtime): Promise<FastifyInstance> {
@@ -103,7 +106,7 @@ export async function startServer(config: Config, role: Role): Promise<Started> 
       runtime: rt,
       app,
       url,
-      stop() {
+      stop(opts = {}) {
         stopping ??= (async () => {
           // Each step is timed; a slow one is logged at warn level, so a stuck shutdown says where it stuck.
           const step = async (name: string, run: () => Promise<void>) => {
@@ -120,7 +123,17 @@ export async function startServer(config: Config, role: Role): Promise<Started> 
               if (Date.now() - t0 > 2_000) rt.logger.warn({ step: name, ms: Date.now() - t0 }, 'slow shutdown step');
             }
           };
-          await step('http server', () => app.close());
+          await step('http server', async () => {
+            // in-flight requests get a grace period; a client that never reads its response must not hold the
+            // shutdown until the forced exit, so what is still open after it is closed
+            const force = setTimeout(() => app.server.closeAllConnections(), opts.httpGraceMs ?? HTTP_CLOSE_GRACE_MS);
+            force.unref();
+            try {
+              await app.close();
+            } finally {
+              clearTimeout(force);
+            }
+          });
           await step('queue and database', () => rt.close());
         })();
         return stopping;
