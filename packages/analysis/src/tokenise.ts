@@ -18,6 +18,9 @@ export interface Token {
  */
 export interface WordInfo {
   stem: string;
+  /** a negator ("not", "dim", …), and a word that ends a negation's scope ("but", "ond", …) */
+  negator: boolean;
+  breaker: boolean;
   /** a theme or sentiment model's character n-gram entry for this word */
   chars: unknown;
   /** the word's row in `table` (−1: not in it) */
@@ -79,7 +82,16 @@ export function wordInfo(word: string): WordInfo {
   // The Porter stemmer is for English; it leaves short and non-Latin words alone anyway.
   const stem = word.length <= 2 || word.length > 30 ? word : stemmer(word);
   if (wordCache.size >= STEM_CACHE_LIMIT) wordCache.clear();
-  const info: WordInfo = { stem, chars: null, table: null, row: -1, lexicon: null, rules: null };
+  const info: WordInfo = {
+    stem,
+    negator: NEGATORS.has(word),
+    breaker: SCOPE_BREAKERS.has(word),
+    chars: null,
+    table: null,
+    row: -1,
+    lexicon: null,
+    rules: null,
+  };
   wordCache.set(word, info);
   return info;
 }
@@ -165,9 +177,9 @@ export function tokenise(text: string): Token[] {
     }
     word = (word + text.slice(segStart, i)).toLowerCase();
     if (word.length > 40) word = word.slice(0, 40);
-    if (SCOPE_BREAKERS.has(word)) negLeft = 0;
-    const negator = NEGATORS.has(word);
     const info = wordInfo(word);
+    if (info.breaker) negLeft = 0;
+    const negator = info.negator;
     tokens.push({ word, stem: info.stem, negated: negLeft > 0, start, end: i, info });
     if (negLeft > 0) negLeft--;
     if (negator) negLeft = NEGATION_SPAN;
