@@ -18,7 +18,7 @@ import { createApiKeyAuthenticator } from './auth/api-keys.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerIngestionRoutes } from './feedback/register-ingestion.ts';
 import { registerFeedbackRoutes } from './feedback/routes.ts';
-import { createRateLimiter, installRateLimit } from './limits/rate-limit.ts';
+import { createApiKeyLimiter, installRateLimit } from './limits/rate-limit.ts';
 import { registerLoopMetricsRoutes } from './metrics/routes.ts';
 import { registerModelRoutes } from './models/routes.ts';
 import { registerNewsletterRoutes } from './newsletters/routes.ts';
@@ -39,7 +39,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
   const auth = installRateLimit(
     app,
     createApiKeyAuthenticator(deps.database.db),
-    createRateLimiter(deps.rateCounter ? { counter: deps.rateCounter } : {}),
+    createApiKeyLimiter({ counter: deps.rateCounter }),
   );
   const feedbackService = createFeedbackService(deps);
   const actionService = createActionService(deps.clock ? { clock: deps.clock } : {});

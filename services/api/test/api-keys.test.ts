@@ -1,6 +1,6 @@
 import { memoryRateCounter } from '@closeloop/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../src/limits/rate-limit.ts';
+import { createApiKeyLimiter } from '../src/limits/rate-limit.ts';
 import { type ApiTestApp, type ApiTestOrg, withApiApp } from './helpers/app.ts';
 
 let t: ApiTestApp;
@@ -100,7 +100,7 @@ describe('per-key rate limits', () => {
 
   it('opens a new window after a minute', async () => {
     let now = 60_000 * 1000;
-    const limiter = createRateLimiter({ counter: memoryRateCounter(() => now) });
+    const limiter = createApiKeyLimiter({ counter: memoryRateCounter(() => now) });
     expect((await limiter.consume('k', 1)).allowed).toBe(true);
     expect((await limiter.consume('k', 1)).allowed).toBe(false);
     now += 59_000;

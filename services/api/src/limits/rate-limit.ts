@@ -19,7 +19,7 @@ export interface RateLimitState {
  * across every api process; in memory in embedded mode. The state of each key's last counted request is kept
  * here too, for the RateLimit headers of the response.
  */
-export function createRateLimiter(opts: { counter?: RateCounter } = {}) {
+export function createApiKeyLimiter(opts: { counter?: RateCounter | undefined } = {}) {
   const counter = opts.counter ?? memoryRateCounter();
   const last = new Map<string, RateLimitState>();
 
@@ -42,7 +42,7 @@ export function createRateLimiter(opts: { counter?: RateCounter } = {}) {
     },
   };
 }
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
+export type ApiKeyLimiter = ReturnType<typeof createApiKeyLimiter>;
 
 /** IETF draft-ietf-httpapi-ratelimit-headers (structured fields): `RateLimit-Policy` and `RateLimit`. */
 export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
@@ -67,7 +67,7 @@ export class RateLimitExceededError extends AppError {
 export function installRateLimit(
   app: FastifyInstance,
   auth: ApiKeyAuthenticator,
-  limiter: RateLimiter = createRateLimiter(),
+  limiter: ApiKeyLimiter = createApiKeyLimiter(),
 ): ApiKeyAuthenticator {
   authenticateFirst(app);
   app.addHook('onSend', (request, reply, payload, done) => {
