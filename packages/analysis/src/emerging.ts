@@ -1,6 +1,7 @@
+import { detectLanguage } from './language.ts';
 import { compileRules } from './rules.ts';
 import type { ThemeDef } from './taxonomy.ts';
-import { isNegator, tokenise } from './tokenise.ts';
+import { isNegator, stemWord, tokenise, welshRadicals } from './tokenise.ts';
 
 export interface EmergingTopic {
   /** the term as people wrote it most often (a word or a two-word phrase) */
@@ -62,7 +63,18 @@ export function detectEmergingTopics(
   const stats = new Map<string, TermStats>();
   const count = (items: { id: string; text: string }[], isRecent: boolean) => {
     for (const item of items) {
-      const tokens = tokenise(String(item.text ?? '').slice(0, 20_000));
+      const text = String(item.text ?? '').slice(0, 20_000);
+      const tokens = tokenise(text);
+      // In Welsh, a mutated form of a word a rule covers ("wefan" for "gwefan") is covered too.
+      const welsh = detectLanguage(text).code === 'cy';
+      const stemOf = (word: string, stem: string): string => {
+        if (!welsh || covered.has(stem)) return stem;
+        for (const radical of welshRadicals(word)) {
+          const s = stemWord(radical);
+          if (covered.has(s)) return s;
+        }
+        return stem;
+      };
       const seen = new Set<string>();
       const note = (key: string, surface: string, stems: string[]) => {
         if (seen.has(key)) return;
@@ -81,9 +93,13 @@ export function detectEmergingTopics(
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
         if (!candidate(t.word)) continue;
-        note(t.stem, t.word, [t.stem]);
+        const stem = stemOf(t.word, t.stem);
+        note(stem, t.word, [stem]);
         const next = tokens[i + 1];
-        if (next && candidate(next.word)) note(`${t.stem} ${next.stem}`, `${t.word} ${next.word}`, [t.stem, next.stem]);
+        if (next && candidate(next.word)) {
+          const nextStem = stemOf(next.word, next.stem);
+          note(`${stem} ${nextStem}`, `${t.word} ${next.word}`, [stem, nextStem]);
+        }
       }
     }
   };

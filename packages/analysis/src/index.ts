@@ -84,4 +84,4 @@ export {
   trainSentimentModel,
 } from './sentiment.ts';
 export { defaultTaxonomy, type ThemeDef } from './taxonomy.ts';
-export { isNegator, phraseStems, stemWord, type Token, tokenise } from './tokenise.ts';
+export { isNegator, phraseStems, stemWord, type Token, tokenise, welshRadicals } from './tokenise.ts';

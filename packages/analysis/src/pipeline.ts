@@ -96,7 +96,7 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
     if (t) labelIndexOfKey.set(t.key, l);
   });
 
-  function themesOf(tokens: Token[], question: string | null | undefined): ThemeHit[] {
+  function themesOf(tokens: Token[], question: string | null | undefined, welsh: boolean): ThemeHit[] {
     const hits = new Map<string, ThemeHit>();
     let probs: Float64Array | null = null;
     if (themeModel) {
@@ -118,7 +118,7 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
       });
     }
     const vetoed = new Set<string>();
-    for (const match of matchRules(rules, tokens)) {
+    for (const match of matchRules(rules, tokens, { welsh })) {
       if (match.vetoed) {
         vetoed.add(match.key);
         continue;
@@ -181,7 +181,8 @@ export function createAnalyser(opts: AnalyserOptions): Analyser {
       const question = typeof input?.question === 'string' ? input.question : null;
       const tokens = tokenise(text);
       result.sentiment = analyseSentiment(tokens, opts.sentimentModel, question, embeddings);
-      result.themes = themesOf(tokens, question);
+      // in Welsh text, rule words also match their mutated forms ("yn Gymraeg", "ei wefan")
+      result.themes = themesOf(tokens, question, lang.code === 'cy');
       const best = result.themes[0]?.confidence ?? 0;
       result.needsTriage = result.themes.length === 0 || best < triageThreshold;
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { ThemeDef } from './taxonomy.ts';
-import { phraseStems, stemWord, type Token, tokenise } from './tokenise.ts';
+import { phraseStems, stemWord, type Token, tokenise, welshRadicals } from './tokenise.ts';
 
 interface Phrase {
   stems: string[];
@@ -86,15 +86,28 @@ export function compileRules(taxonomy: ThemeDef[]): CompiledRules {
   return { id: ++compiledRulesCount, byFirstStem, byFirstWord, prefixFirst, prefixByFirstChar, coveredStems };
 }
 
-function stemMatches(pattern: string, tok: Token): boolean {
-  if (pattern.endsWith('*')) return tok.word.startsWith(pattern.slice(0, -1));
-  if (pattern.startsWith('=')) return tok.word === pattern.slice(1);
-  return tok.stem === pattern;
+/** How to match: `welsh` also tries each word's forms before an initial mutation (for text detected as Welsh). */
+export interface MatchOptions {
+  welsh?: boolean;
 }
 
-function matchAt(tokens: Token[], i: number, stems: string[]): boolean {
+function wordMatches(pattern: string, word: string, stem: string): boolean {
+  if (pattern.endsWith('*')) return word.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('=')) return word === pattern.slice(1);
+  return stem === pattern;
+}
+
+function stemMatches(pattern: string, tok: Token, welsh: boolean): boolean {
+  if (wordMatches(pattern, tok.word, tok.stem)) return true;
+  if (!welsh) return false;
+  for (const radical of welshRadicals(tok.word)) if (wordMatches(pattern, radical, stemWord(radical))) return true;
+  return false;
+}
+
+function matchAt(tokens: Token[], i: number, stems: string[], welsh: boolean): boolean {
   if (i + stems.length > tokens.length) return false;
-  for (let k = 0; k < stems.length; k++) if (!stemMatches(stems[k]!, tokens[i + k]!)) return false;
+  // the first word was found by phrasesStartingAt (directly or through a radical form)
+  for (let k = 1; k < stems.length; k++) if (!stemMatches(stems[k]!, tokens[i + k]!, welsh)) return false;
   return true;
 }
 
@@ -102,7 +115,8 @@ function matchAt(tokens: Token[], i: number, stems: string[]): boolean {
  * Matches every rule phrase against the tokens of a text. A phrase whose first word is under negation
  * ("no problem with parking", "not dirty") neither tags nor vetoes; it is reported in `negatedTerms`.
  */
-export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
+export function matchRules(rules: CompiledRules, tokens: Token[], opts: MatchOptions = {}): RuleMatch[] {
+  const welsh = opts.welsh === true;
   const out = new Map<string, RuleMatch>();
   const get = (key: string): RuleMatch => {
     let m = out.get(key);
@@ -115,7 +129,7 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
   // per theme, the token index up to which a longer phrase already matched
   const claimedUntil = new Map<string, number>();
   const consider = (phrase: Phrase, i: number) => {
-    if (!matchAt(tokens, i, phrase.stems)) return;
+    if (!matchAt(tokens, i, phrase.stems, welsh)) return;
     if ((claimedUntil.get(phrase.claimKey) ?? -1) > i) return;
     claimedUntil.set(phrase.claimKey, i + phrase.stems.length);
     const words = tokens
@@ -134,7 +148,7 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
     }
   };
   for (let i = 0; i < tokens.length; i++) {
-    const phrases = phrasesStartingAt(rules, tokens[i]!);
+    const phrases = phrasesStartingAt(rules, tokens[i]!, welsh);
     for (let k = 0; k < phrases.length; k++) consider(phrases[k]!, i);
   }
   return [...out.values()];
@@ -142,41 +156,50 @@ export function matchRules(rules: CompiledRules, tokens: Token[]): RuleMatch[] {
 
 const NO_PHRASES: Phrase[] = [];
 
-/**
- * The phrases whose first word the token can be, in the order they are tried (by stem, exact, by prefix; longest
- * first within each), kept in the word's memo record for the next text.
- */
-function phrasesStartingAt(rules: CompiledRules, tok: Token): Phrase[] {
-  const info = tok.info;
-  if (info !== undefined) {
-    const own = info.rules as { owner: number; phrases: Phrase[] } | null;
-    if (own !== null && own.owner === rules.id) return own.phrases;
-  }
-  const out: Phrase[] = [];
-  const byStem = rules.byFirstStem.get(tok.stem);
-  if (byStem) out.push(...byStem);
-  const exact = rules.byFirstWord.get(tok.word);
-  if (exact) out.push(...exact);
-  const word = tok.word;
+/** The phrases whose first word can be this word (by stem, exact, by prefix; longest first within each), appended to `out`. */
+function phrasesFor(rules: CompiledRules, word: string, stem: string, out: Phrase[]): void {
+  const byStem = rules.byFirstStem.get(stem);
+  if (byStem) for (const p of byStem) if (!out.includes(p)) out.push(p);
+  const exact = rules.byFirstWord.get(word);
+  if (exact) for (const p of exact) if (!out.includes(p)) out.push(p);
   if (rules.prefixByFirstChar) {
     const candidates = rules.prefixByFirstChar.get(word.charCodeAt(0));
-    if (candidates) for (const { prefix, phrase } of candidates) if (word.startsWith(prefix)) out.push(phrase);
+    if (candidates)
+      for (const { prefix, phrase } of candidates)
+        if (word.startsWith(prefix) && !out.includes(phrase)) out.push(phrase);
   } else {
-    for (const phrase of rules.prefixFirst) if (word.startsWith(phrase.stems[0]!.slice(0, -1))) out.push(phrase);
+    for (const phrase of rules.prefixFirst)
+      if (word.startsWith(phrase.stems[0]!.slice(0, -1)) && !out.includes(phrase)) out.push(phrase);
   }
+}
+
+/**
+ * The phrases whose first word the token can be, in the order they are tried, kept in the word's memo record for
+ * the next text (per compilation, and per Welsh or not: in Welsh text the word's unmutated forms count too).
+ */
+function phrasesStartingAt(rules: CompiledRules, tok: Token, welsh: boolean): Phrase[] {
+  const info = tok.info;
+  const owner = welsh ? -rules.id : rules.id;
+  if (info !== undefined) {
+    const own = info.rules as { owner: number; phrases: Phrase[] } | null;
+    if (own !== null && own.owner === owner) return own.phrases;
+  }
+  const out: Phrase[] = [];
+  phrasesFor(rules, tok.word, tok.stem, out);
+  if (welsh) for (const radical of welshRadicals(tok.word)) phrasesFor(rules, radical, stemWord(radical), out);
   const phrases = out.length > 0 ? out : NO_PHRASES;
-  if (info !== undefined) info.rules = { owner: rules.id, phrases };
+  if (info !== undefined) info.rules = { owner, phrases };
   return phrases;
 }
 
 const compiledCache = new WeakMap<ThemeDef[], CompiledRules>();
 
 /** Convenience: compile (cached per taxonomy array) and match a raw text. */
-export function matchThemeRules(taxonomy: ThemeDef[], text: string): RuleMatch[] {
+export function matchThemeRules(taxonomy: ThemeDef[], text: string, opts: MatchOptions = {}): RuleMatch[] {
   let compiled = compiledCache.get(taxonomy);
   if (!compiled) {
     compiled = compileRules(taxonomy);
     compiledCache.set(taxonomy, compiled);
   }
-  return matchRules(compiled, tokenise(text));
+  return matchRules(compiled, tokenise(text), opts);
 }

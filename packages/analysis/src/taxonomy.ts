@@ -43,7 +43,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'opening hours, opening times, open longer, closed, closing time, open on, weekend opening, ' +
-        'get an appointment, oriau agor, ar gau',
+        'get an appointment, oriau agor, amseroedd agor, ar gau, ar agor',
     ),
   ),
   theme(
@@ -51,7 +51,9 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Appointments and booking',
     'Apwyntiadau a threfnu',
     'access',
-    words('appointment, appointments, book, booking, rebook, reschedul*, cancelled, apwyntiad*'),
+    words(
+      'appointment, appointments, book, booking, rebook, reschedul*, cancelled, apwyntiad*, archebu, canslo, canslwyd',
+    ),
   ),
   theme(
     'waiting',
@@ -60,7 +62,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'wait, waiting, waited, queue, queues, queuing, delay, delays, delayed, took ages, took too long, ' +
-        'waiting list, on hold, late, aros, ciw',
+        'waiting list, on hold, late, aros, ciw, ciwio, oedi, rhestr aros, hwyr',
     ),
   ),
   theme(
@@ -71,7 +73,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     words(
       'staff, rude, polite, friendly, unfriendly, helpful, unhelpful, kind, caring, attitude, manner, ' +
         'courteous, respectful, dismissive, receptionist, nurse, nurses, doctor, staff member, librarian, ' +
-        'officer, caredig, cwrtais',
+        'officer, caredig, cwrtais, anghwrtais, cyfeillgar, anghyfeillgar, defnyddiol, amyneddgar, diamynedd, ' +
+        'parchus, amharchus, derbynfa, derbynnydd, nyrs, meddyg, llyfrgellydd, swyddog',
     ),
   ),
   theme(
@@ -81,7 +84,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'staff',
     words(
       'knowledgeable, competent, incompetent, professional, unprofessional, training, expertise, ' +
-        'knew what, did not know',
+        'knew what, did not know, proffesiynol, amhroffesiynol, gwybodus, hyfforddiant',
     ),
   ),
   theme(
@@ -92,7 +95,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     words(
       'communication, information, inform, informed, explain, explained, explanation, letter, letters, ' +
         'kept updated, update, updates, told, no one told, call back, phone, phoned, telephone, email, ' +
-        'emails, answer the phone, listen, listened, gwybodaeth, cyfathrebu',
+        'emails, answer the phone, listen, listened, gwybodaeth, cyfathrebu, esbonio, egluro, llythyr, llythyrau, ' +
+        'ffôn, ffonio, e bost, ebost, ateb y ffôn, dim ateb, diweddariad*, gwrando',
     ),
   ),
   theme(
@@ -102,7 +106,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'clean, cleanliness, dirty, filthy, hygiene, hygienic, smell, smelly, dust, dusty, mess, messy, ' +
-        'spotless, glân, glan, budr',
+        'spotless, glân, glan, budr, brwnt, glanhau, glendid, hylendid, drewi, drewllyd, llanast',
     ),
   ),
   theme(
@@ -112,7 +116,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'facilities, building, toilet, toilets, seating, seats, chairs, heating, too cold, too hot, lift, ' +
-        'waiting room, waiting area, cafe, cafeteria, wifi, computers, equipment, cyfleusterau, adeilad',
+        'waiting room, waiting area, cafe, cafeteria, wifi, computers, equipment, cyfleusterau, adeilad, ' +
+        'toiledau, tŷ bach, seddi, cadeiriau, gwresogi, rhy oer, rhy boeth, lifft, caffi, cyfrifiaduron, ystafell aros',
     ),
   ),
   theme(
@@ -120,7 +125,10 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Library stock and spaces',
     'Stoc a lleoedd llyfrgell',
     'facilities',
-    words('library, libraries, books, book stock, ebooks, study space, reading room, llyfrgell, llyfrau'),
+    words(
+      'library, libraries, books, book stock, ebooks, study space, reading room, story time, llyfrgell, ' +
+        'llyfrgelloedd, llyfrau, amser stori',
+    ),
   ),
   theme(
     'digital',
@@ -129,7 +137,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'website, web site, online, app, portal, log in, login, password, online form, link, digital, ' +
-        'email address, gwefan, ar lein, arlein',
+        'email address, gwefan, ar lein, arlein, ap, cyfrinair, mewngofnodi, ffurflen, digidol',
     ),
   ),
   theme(
@@ -139,7 +147,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'cost, costs, price, prices, expensive, cheap, fee, fees, charge, charges, charged, ' +
-        'value for money, council tax, afford, affordable, refund, pay, payment, pris, treth gyngor',
+        'value for money, council tax, afford, affordable, refund, pay, payment, pris, prisiau, drud, rhad, ' +
+        'ffi, ffioedd, talu, taliad, ad daliad, gwerth am arian, fforddio, costau, treth gyngor, treth cyngor',
     ),
   ),
   theme(
@@ -149,7 +158,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'wheelchair, disabled, disability, accessible, accessibility, ramp, hearing loop, large print, ' +
-        'step free, blue badge, mobility, hygyrch, anabl',
+        'step free, blue badge, mobility, hygyrch, hygyrchedd, anabl, anabledd, cadair olwyn, dolen sain, print bras, ' +
+        'bathodyn glas, symudedd',
     ),
   ),
   theme(
@@ -159,7 +169,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'complaint, complaints, complain, complained, ombudsman, escalate, no response, never responded, ' +
-        'case reference, cwyn, cwynion',
+        'case reference, cwyn, cwynion, cwyno, ombwdsmon, dim ymateb',
     ),
   ),
   theme(
@@ -169,7 +179,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'safe, safety, unsafe, dangerous, danger, security, antisocial, anti social, crime, vandalism, ' +
-        'harassment, bullying, abuse, assault, diogel, diogelwch',
+        'harassment, bullying, abuse, assault, diogel, diogelwch, anniogel, peryglus, perygl, trosedd, fandaliaeth, ' +
+        'aflonyddu, bwlio, ymddygiad gwrthgymdeithasol',
     ),
   ),
   theme(
@@ -177,7 +188,10 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Environment and neighbourhood',
     'Amgylchedd a chymdogaeth',
     null,
-    words('environment, neighbourhood, pollution, air quality, trees, flooding, amgylchedd'),
+    words(
+      'environment, neighbourhood, pollution, air quality, trees, flooding, amgylchedd, cymdogaeth, llygredd, ' +
+        'ansawdd aer, coed, llifogydd',
+    ),
   ),
   theme(
     'environment.waste',
@@ -186,7 +200,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     'environment',
     words(
       'bin, bins, recycl*, rubbish, waste, collection, collections, fly tipping, flytipping, tip, ' +
-        'bin collection, food waste, biniau, ailgylchu, sbwriel, gwastraff',
+        'bin collection, food waste, biniau, ailgylchu, sbwriel, gwastraff, casgliad*, casglu, tipio anghyfreithlon, ' +
+        'gwastraff bwyd',
     ),
   ),
   theme(
@@ -194,7 +209,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Litter and street cleaning',
     'Sbwriel a glanhau strydoedd',
     'environment',
-    words('litter, dog fouling, dog mess, street cleaning, graffiti, chewing gum, baw ci'),
+    words('litter, dog fouling, dog mess, street cleaning, graffiti, chewing gum, baw ci, glanhau strydoedd, gwm cnoi'),
   ),
   theme(
     'environment.parks',
@@ -203,7 +218,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'environment',
     words(
       '=park, =parks, playground, play area, green space, grass, grass cutting, football pitch, ' +
-        'allotment*, parc, parciau',
+        'allotment*, parc, parciau, maes chwarae, man chwarae, mannau gwyrdd, glaswellt, torri gwair, rhandir*',
     ),
     words('car park, car parks, park and ride, maes parcio'),
   ),
@@ -212,7 +227,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Noise and nuisance',
     'Sŵn a niwsans',
     'environment',
-    words('noise, noisy, loud, nuisance, barking, sŵn, swn'),
+    words('noise, noisy, loud, nuisance, barking, sŵn, swn, swnllyd, niwsans, cyfarth'),
   ),
   theme(
     'transport',
@@ -221,7 +236,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'transport, bus, buses, train, taxi, ambulance, travel, journey, lift home, pick up, picked up, ' +
-        'drop off, trafnidiaeth, bws',
+        'drop off, trafnidiaeth, bws, bysiau, trên, trenau, tacsi, ambiwlans, teithio, taith',
     ),
   ),
   theme(
@@ -231,7 +246,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'transport',
     words(
       '=parking, =parked, car park, park the car, parking space, parking spaces, parking permit, parking ticket, ' +
-        'parking charges, parcio, maes parcio',
+        'parking charges, parcio, maes parcio, lle parcio, llefydd parcio, trwydded parcio, tocyn parcio',
     ),
   ),
   theme(
@@ -241,7 +256,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'road, roads, pothole, potholes, pavement, pavements, footpath, street light, street lights, ' +
-        'streetlight*, gritting, traffic, speeding, crossing, cycle lane, ffordd, ffyrdd, palmant, tyllau',
+        'streetlight*, gritting, traffic, speeding, crossing, cycle lane, ffordd, ffyrdd, palmant, palmentydd, tyllau, ' +
+        'twll, golau stryd, goleuadau stryd, graeanu, traffig, goryrru, croesfan, lôn feicio',
     ),
   ),
   theme(
@@ -251,7 +267,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'housing, tenancy, tenant, landlord, rent, council house, flat, homeless, homelessness, ' +
-        'housing officer, tai, tenantiaeth',
+        'housing officer, tai, tenantiaeth, rhent, digartref, digartrefedd, tŷ cyngor, fflat, swyddog tai',
     ),
   ),
   theme(
@@ -261,7 +277,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     'housing',
     words(
       'repair, repairs, repaired, leak, leaking, damp, mould, mold, boiler, broken, fix, fixed, ' +
-        'maintenance, contractor, workmen, atgyweirio, lleithder',
+        'maintenance, contractor, workmen, atgyweirio, atgyweiriad*, lleithder, trwsio, gollwng, llwydni, boeler, ' +
+        'wedi torri, cynnal a chadw',
     ),
   ),
   theme(
@@ -271,7 +288,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'welsh, english, language, translation, translate, translator, interpreter, interpreting, ' +
-        'bilingual, in welsh, cymraeg, saesneg, iaith, cyfieithu, dwyieithog',
+        'bilingual, in welsh, cymraeg, saesneg, iaith, cyfieithu, cyfieithiad, cyfieithydd, dwyieithog, dehonglydd',
     ),
   ),
   theme(
@@ -280,7 +297,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Gofal a thriniaeth',
     null,
     words(
-      'treatment, care, treated, diagnosis, medication, medicine, prescription, operation, ward, gofal, ' + 'triniaeth',
+      'treatment, care, treated, diagnosis, medication, medicine, prescription, operation, ward, gofal, ' +
+        'triniaeth, meddyginiaeth, moddion, presgripsiwn, llawdriniaeth',
     ),
   ),
   theme(
@@ -288,7 +306,10 @@ export const defaultTaxonomy: ThemeDef[] = [
     'Food and drink',
     'Bwyd a diod',
     'care',
-    words('food, meal, meals, drink, drinks, tea, coffee, menu, lunch, dinner, breakfast, bwyd, diod'),
+    words(
+      'food, meal, meals, drink, drinks, tea, coffee, menu, lunch, dinner, breakfast, bwyd, diod, pryd bwyd, ' +
+        'prydau, paned, coffi, cinio, brecwast, swper, bwydlen',
+    ),
   ),
   theme(
     'praise',
@@ -297,7 +318,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'thank you, thanks, excellent, brilliant, fantastic, great service, well done, keep it up, ' +
-        'could not fault, cannot fault, nothing to improve, diolch, ardderchog, gwych',
+        'could not fault, cannot fault, nothing to improve, diolch, ardderchog, gwych, arbennig, bendigedig, da iawn',
     ),
   ),
 ];

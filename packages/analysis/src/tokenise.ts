@@ -187,6 +187,53 @@ export function tokenise(text: string): Token[] {
   return tokens;
 }
 
+const WELSH_VOWEL_START = /^[aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ]/;
+
+/**
+ * The forms a lower-case Welsh word may have before an initial mutation, the word itself left out: Welsh changes
+ * a word's first consonant after certain words ("Cymraeg" → "yn Gymraeg", "fy Nghymraeg", "a Chymraeg";
+ * "gwefan" → "ei wefan"), so a rule written in the dictionary form must also match the mutated one. Soft mutation
+ * (p→b, t→d, c→g, b→f, d→dd, g→∅, m→f, ll→l, rh→r), nasal (p→mh, t→nh, c→ngh, b→m, d→n, g→ng), aspirate
+ * (p→ph, t→th, c→ch) and h before a vowel ("ei hamser") are undone; several candidates may come back ("fwyd":
+ * "bwyd" or "mwyd"), and only rule words decide which is meant.
+ */
+export function welshRadicals(word: string): string[] {
+  const out: string[] = [];
+  const add = (radical: string): void => {
+    if (radical.length > 1 && radical !== word && !out.includes(radical)) out.push(radical);
+  };
+  const rest1 = word.slice(1);
+  const rest2 = word.slice(2);
+  if (word.startsWith('ngh')) add(`c${word.slice(3)}`);
+  else if (word.startsWith('ng')) add(`g${rest2}`);
+  else if (word.startsWith('nh')) add(`t${rest2}`);
+  else if (word.startsWith('n')) add(`d${rest1}`);
+  if (word.startsWith('mh')) add(`p${rest2}`);
+  else if (word.startsWith('m')) add(`b${rest1}`);
+  if (word.startsWith('ph')) add(`p${rest2}`);
+  if (word.startsWith('th')) add(`t${rest2}`);
+  if (word.startsWith('ch')) add(`c${rest2}`);
+  if (word.startsWith('dd')) add(`d${rest2}`);
+  else if (word.startsWith('d')) add(`t${rest1}`);
+  if (word.startsWith('b')) add(`p${rest1}`);
+  if (word.startsWith('g') && !word.startsWith('ng')) add(`c${rest1}`);
+  if (word.startsWith('f') && !word.startsWith('ff')) {
+    add(`b${rest1}`);
+    add(`m${rest1}`);
+  }
+  if (word.startsWith('l') && !word.startsWith('ll')) add(`l${word}`);
+  if (word.startsWith('r') && !word.startsWith('rh')) add(`rh${rest1}`);
+  // soft mutation drops a g: "wefan" ← gwefan, "lanhau" ← glanhau, "ardd" ← gardd
+  if (
+    WELSH_VOWEL_START.test(word) ||
+    (word.startsWith('l') && !word.startsWith('ll')) ||
+    (word.startsWith('r') && !word.startsWith('rh'))
+  )
+    add(`g${word}`);
+  if (word.startsWith('h') && WELSH_VOWEL_START.test(rest1)) add(rest1);
+  return out;
+}
+
 /** True when the word is a negator ("not", "never", "dim", …). */
 export function isNegator(word: string): boolean {
   return NEGATORS.has(word);

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { detectEmergingTopics } from '../src/emerging.ts';
+import { createAnalyser } from '../src/pipeline.ts';
+import { compileRules, matchRules, matchThemeRules } from '../src/rules.ts';
+import { defaultTaxonomy, type ThemeDef } from '../src/taxonomy.ts';
+import { tokenise, welshRadicals } from '../src/tokenise.ts';
+
+const themesOf = (text: string, welsh: boolean) =>
+  matchThemeRules(defaultTaxonomy, text, { welsh })
+    .filter((m) => m.terms.length > 0)
+    .map((m) => `${m.key}:${m.terms.join('+')}`)
+    .sort();
+
+describe('Welsh initial mutations', () => {
+  it.each([
+    ['gymraeg', 'cymraeg'], // soft c→g
+    ['nghymraeg', 'cymraeg'], // nasal c→ngh
+    ['chymraeg', 'cymraeg'], // aspirate c→ch
+    ['barcio', 'parcio'], // soft p→b
+    ['mharcio', 'parcio'], // nasal p→mh
+    ['phris', 'pris'], // aspirate p→ph
+    ['daith', 'taith'], // soft t→d
+    ['nhaith', 'taith'], // nasal t→nh
+    ['thaith', 'taith'], // aspirate t→th
+    ['ddrud', 'drud'], // soft d→dd
+    ['nrws', 'drws'], // nasal d→n
+    ['fwyd', 'bwyd'], // soft b→f
+    ['mwyd', 'bwyd'], // nasal b→m
+    ['wefan', 'gwefan'], // soft g→∅
+    ['ngwefan', 'gwefan'], // nasal g→ng
+    ['feddyg', 'meddyg'], // soft m→f
+    ['lyfrgell', 'llyfrgell'], // soft ll→l
+    ['reolwr', 'rheolwr'], // soft rh→r
+    ['hamser', 'amser'], // h before a vowel
+  ])('%s may stand for %s', (mutated, radical) => {
+    expect(welshRadicals(mutated)).toContain(radical);
+  });
+
+  it('never returns the word itself, and does not invent forms Welsh cannot have', () => {
+    expect(welshRadicals('cymraeg')).toEqual([]);
+    expect(welshRadicals('llyfrgell')).not.toContain('gllyfrgell');
+    expect(welshRadicals('rhent')).not.toContain('grhent');
+    expect(welshRadicals('ffordd')).toEqual([]);
+  });
+
+  it('matches rule words in their mutated forms in Welsh text, one- and two-word phrases', () => {
+    expect(themesOf('Hoffwn weld mwy o ddigwyddiadau yn Gymraeg', true)).toEqual(['language:gymraeg']);
+    expect(themesOf('Roedd ei wefan yn anodd', true)).toEqual(['digital:wefan']);
+    expect(themesOf('Mae fy nhrwydded barcio wedi dod i ben', true)).toEqual(['transport.parking:nhrwydded barcio']);
+    expect(themesOf('Mae’r parcio yn rhy ddrud', true)).toEqual(['cost:ddrud', 'transport.parking:parcio']);
+  });
+
+  it('matches only the written form when the text is not Welsh', () => {
+    expect(themesOf('Hoffwn weld mwy o ddigwyddiadau yn Gymraeg', false)).toEqual([]);
+    // English words that look like mutated ones stay themselves: "mad" and "fad" are not "bad"
+    const taxonomy: ThemeDef[] = [{ key: 'bad', name: 'Bad', rules: { include: ['bad'] } }];
+    expect(matchThemeRules(taxonomy, 'I was mad about the fad')).toEqual([]);
+    expect(matchThemeRules(taxonomy, 'I was mad about the fad', { welsh: true }).map((m) => m.terms)).toEqual([
+      ['mad', 'fad'],
+    ]);
+  });
+
+  it('keeps negation: a negated mutated word does not tag the theme', () => {
+    const [cost] = matchThemeRules(defaultTaxonomy, 'Doedd y parcio ddim yn ddrud', { welsh: true }).filter(
+      (m) => m.key === 'cost',
+    );
+    expect(cost?.terms).toEqual([]);
+    expect(cost?.negatedTerms).toEqual(['ddrud']);
+  });
+
+  it('keeps Welsh and non-Welsh matching apart in the word memo', () => {
+    const rules = compileRules(defaultTaxonomy);
+    const tokens = tokenise('ei wefan');
+    const keys = (welsh: boolean) => matchRules(rules, tokens, { welsh }).map((m) => m.key);
+    expect(keys(true)).toEqual(['digital']);
+    expect(keys(false)).toEqual([]);
+    expect(keys(true)).toEqual(['digital']);
+  });
+
+  it('tags Welsh feedback through the pipeline, which detects the language', () => {
+    const analyser = createAnalyser({ taxonomy: defaultTaxonomy });
+    const cy = analyser.analyse({
+      text: 'Roedd y staff yn garedig iawn ond roedd y wefan yn araf ac roedd hi’n anodd talu.',
+    });
+    expect(cy.language).toBe('cy');
+    const digital = cy.themes.find((t) => t.key === 'digital');
+    expect(digital).toMatchObject({ source: 'rule', terms: ['wefan'] });
+    expect(cy.themes.find((t) => t.key === 'staff')?.terms).toContain('garedig');
+    const en = analyser.analyse({ text: 'The new website was mad, honestly a fad.' });
+    expect(en.language).toBe('en');
+    expect(en.themes.map((t) => t.key)).toEqual(['digital']);
+  });
+
+  it('does not propose a mutated form of a covered word as an emerging topic', () => {
+    const taxonomy: ThemeDef[] = [{ key: 'digital', name: 'Gwefan', rules: { include: ['gwefan'] } }];
+    const baseline = Array.from({ length: 40 }, (_, i) => ({
+      id: `b${i}`,
+      text: `Roedd y staff yn garedig iawn ac roedd yr ystafell yn lân (${i})`,
+    }));
+    const recent = Array.from({ length: 20 }, (_, i) => ({
+      id: `r${i}`,
+      text:
+        i % 2 === 0
+          ? `Mae eich wefan newydd yn ofnadwy o araf ac nid yw'n gweithio (${i})`
+          : `Roedd y staff yn garedig iawn ac roedd yr ystafell yn lân (${i})`,
+    }));
+    const terms = detectEmergingTopics(recent, baseline, taxonomy).map((t) => t.term);
+    expect(terms).toContain('araf');
+    expect(terms.some((t) => t.split(' ').includes('wefan'))).toBe(false);
+  });
+});
