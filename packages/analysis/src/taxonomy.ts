@@ -218,9 +218,9 @@ export const defaultTaxonomy: ThemeDef[] = [
     'environment',
     words(
       '=park, =parks, playground, play area, green space, grass, grass cutting, football pitch, ' +
-        'allotment*, parc, parciau, maes chwarae, man chwarae, mannau gwyrdd, glaswellt, torri gwair, rhandir*',
+        'allotment*, parc, parciau, =maes chwarae, man chwarae, mannau gwyrdd, glaswellt, torri gwair, rhandir*',
     ),
-    words('car park, car parks, park and ride, maes parcio'),
+    words('car park, car parks, park and ride, =maes parcio'),
   ),
   theme(
     'environment.noise',
@@ -246,7 +246,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     'transport',
     words(
       '=parking, =parked, car park, park the car, parking space, parking spaces, parking permit, parking ticket, ' +
-        'parking charges, parcio, maes parcio, lle parcio, llefydd parcio, trwydded parcio, tocyn parcio',
+        'parking charges, parcio, =maes parcio, lle parcio, llefydd parcio, trwydded parcio, tocyn parcio',
     ),
   ),
   theme(

@@ -160,14 +160,20 @@ export function tokenise(text: string): Token[] {
     const start = i;
     let word = '';
     let segStart = i;
+    let clitic = false;
     while (i < n) {
       code = text.charCodeAt(i);
       if (isWordChar(code)) {
         i++;
         continue;
       }
-      // apostrophe between word characters: keep joining ("don't", "patient's")
+      // apostrophe between word characters: keep joining ("don't", "patient's"), except before a Welsh clitic 'n
+      // or 'r ("archebu'n iawn", "mae'r staff"), which ends the word and is itself left out
       if ((code === 39 || code === 0x2019) && i + 1 < n && isWordChar(text.charCodeAt(i + 1)) && i > start) {
+        if (isWelshClitic(text, i + 1)) {
+          clitic = true;
+          break;
+        }
         word += text.slice(segStart, i);
         i++;
         segStart = i;
@@ -183,8 +189,15 @@ export function tokenise(text: string): Token[] {
     tokens.push({ word, stem: info.stem, negated: negLeft > 0, start, end: i, info });
     if (negLeft > 0) negLeft--;
     if (negator) negLeft = NEGATION_SPAN;
+    if (clitic) i += 2;
   }
   return tokens;
+}
+
+/** `'n` or `'r` standing alone after an apostrophe (at `at`): Welsh "yn" and "yr" written onto the word before. */
+function isWelshClitic(text: string, at: number): boolean {
+  const c = text.charCodeAt(at) | 0x20;
+  return (c === 0x6e || c === 0x72) && (at + 1 >= text.length || !isWordChar(text.charCodeAt(at + 1)));
 }
 
 const WELSH_VOWEL_START = /^[aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ]/;

@@ -50,6 +50,28 @@ describe('Welsh initial mutations', () => {
     expect(themesOf('Mae’r parcio yn rhy ddrud', true)).toEqual(['cost:ddrud', 'transport.parking:parcio']);
   });
 
+  it("splits the Welsh clitics 'n and 'r off their word, and keeps English contractions whole", () => {
+    const words = (text: string) => tokenise(text).map((t) => t.word);
+    expect(words("Mae'r system archebu’n iawn")).toEqual(['mae', 'system', 'archebu', 'iawn']);
+    expect(words("I don't think it's the patient's fault, we're O'Neill's")).toEqual([
+      'i',
+      'dont',
+      'think',
+      'its',
+      'the',
+      'patients',
+      'fault',
+      'were',
+      'oneills',
+    ]);
+    expect(themesOf("Mae'r system archebu'n iawn ond mae'r maes parcio'n llawn", true)).toEqual([
+      'access.appointments:archebu',
+      'transport.parking:maes parcio',
+    ]);
+    // "maes" (field) is written =maes in the rules: the English stemmer would make it "mae" (is)
+    expect(themesOf("Mae'r parcio yn iawn", true)).toEqual(['transport.parking:parcio']);
+  });
+
   it('matches only the written form when the text is not Welsh', () => {
     expect(themesOf('Hoffwn weld mwy o ddigwyddiadau yn Gymraeg', false)).toEqual([]);
     // English words that look like mutated ones stay themselves: "mad" and "fad" are not "bad"
