@@ -43,7 +43,8 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'opening hours, opening times, open longer, closed, closing time, open on, weekend opening, ' +
-        'get an appointment, oriau agor, amseroedd agor, ar gau, ar agor',
+        'get an appointment, open until, open later, late opening, opening time, oriau agor, amseroedd agor, ar gau, ' +
+        'ar agor',
     ),
   ),
   theme(
@@ -74,7 +75,8 @@ export const defaultTaxonomy: ThemeDef[] = [
       'staff, rude, polite, friendly, unfriendly, helpful, unhelpful, kind, caring, attitude, manner, ' +
         'courteous, respectful, dismissive, receptionist, nurse, nurses, doctor, staff member, librarian, ' +
         'officer, caredig, cwrtais, anghwrtais, cyfeillgar, anghyfeillgar, defnyddiol, amyneddgar, diamynedd, ' +
-        'parchus, amharchus, derbynfa, derbynnydd, nyrs, meddyg, llyfrgellydd, swyddog',
+        'parchus, amharchus, derbynfa, derbynnydd, nyrs, meddyg, llyfrgellydd, swyddog, pleasant, call handler, ' +
+        'volunteer, volunteers, lifeguard, lifeguards, gwirfoddolwr, gwirfoddolwyr, achubwr bywyd',
     ),
   ),
   theme(
@@ -96,7 +98,8 @@ export const defaultTaxonomy: ThemeDef[] = [
       'communication, information, inform, informed, explain, explained, explanation, letter, letters, ' +
         'kept updated, update, updates, told, no one told, call back, phone, phoned, telephone, email, ' +
         'emails, answer the phone, listen, listened, gwybodaeth, cyfathrebu, esbonio, egluro, llythyr, llythyrau, ' +
-        'ffôn, ffonio, e bost, ebost, ateb y ffôn, dim ateb, diweddariad*, gwrando',
+        'ffôn, ffonio, e bost, ebost, ateb y ffôn, dim ateb, diweddariad*, gwrando, leaflet, leaflets, signage, ' +
+        'newsletter, taflen, taflenni, arwyddion',
     ),
   ),
   theme(
@@ -116,8 +119,10 @@ export const defaultTaxonomy: ThemeDef[] = [
     null,
     words(
       'facilities, building, toilet, toilets, seating, seats, chairs, heating, too cold, too hot, lift, ' +
-        'waiting room, waiting area, cafe, cafeteria, wifi, computers, equipment, cyfleusterau, adeilad, ' +
-        'toiledau, tŷ bach, seddi, cadeiriau, gwresogi, rhy oer, rhy boeth, lifft, caffi, cyfrifiaduron, ystafell aros',
+        'waiting room, waiting area, cafe, café, cafeteria, wifi, computers, equipment, cyfleusterau, adeilad, ' +
+        'toiledau, tŷ bach, seddi, cadeiriau, gwresogi, rhy oer, rhy boeth, lifft, caffi, cyfrifiaduron, ystafell aros, ' +
+        'shower, showers, changing room, changing rooms, lockers, vending machine, swimming pool, learner pool, ' +
+        'water was cold, cawodydd, ystafell newid, pwll nofio',
     ),
   ),
   theme(
@@ -128,6 +133,21 @@ export const defaultTaxonomy: ThemeDef[] = [
     words(
       'library, libraries, books, book stock, ebooks, study space, reading room, story time, llyfrgell, ' +
         'llyfrgelloedd, llyfrau, amser stori',
+    ),
+  ),
+  theme(
+    'activities',
+    'Activities, events and classes',
+    'Gweithgareddau, digwyddiadau a dosbarthiadau',
+    null,
+    // exact or phrase forms where the English stemmer would reach too far: "class" ("first class"), "course"
+    // ("of course"), "activities" ("active"), "fitness" ("fit"), "session" and "exercise" (therapy, physio)
+    words(
+      '=activity, =activities, event, events, =classes, exercise class, fitness class, art class, dance class, ' +
+        'club, clubs, =courses, workshop, workshops, rhyme time, story time, storytime, swimming lessons, ' +
+        'swim session, gym, =fitness, aerobics, aqua aerobics, yoga, walking football, football, timetable, ' +
+        'gweithgaredd*, digwyddiad*, dosbarth*, clwb, clybiau, cwrs, cyrsiau, gweithdy, gweithdai, amser rhigwm, ' +
+        'nofio, campfa',
     ),
   ),
   theme(
@@ -159,7 +179,7 @@ export const defaultTaxonomy: ThemeDef[] = [
     words(
       'wheelchair, disabled, disability, accessible, accessibility, ramp, hearing loop, large print, ' +
         'step free, blue badge, mobility, hygyrch, hygyrchedd, anabl, anabledd, cadair olwyn, dolen sain, print bras, ' +
-        'bathodyn glas, symudedd',
+        'bathodyn glas, symudedd, hoist, autism, autistic, sensory, dementia, teclyn codi, awtistiaeth, awtistig',
     ),
   ),
   theme(

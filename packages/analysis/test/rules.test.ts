@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules, matchRules, matchThemeRules } from '../src/rules.ts';
-import type { ThemeDef } from '../src/taxonomy.ts';
+import { defaultTaxonomy, type ThemeDef } from '../src/taxonomy.ts';
 import { tokenise } from '../src/tokenise.ts';
 
 const taxonomy: ThemeDef[] = [
@@ -68,6 +68,14 @@ describe('rules', () => {
       expect(summary(matchRules(ours, tokens))).toEqual(summary(matchRules(ours, handMade)));
       expect(summary(matchRules(theirs, tokens))).toEqual(summary(matchRules(theirs, handMade)));
     }
+  });
+
+  it('tag activities in the default taxonomy without the stemmer reaching too far', () => {
+    const activities = (text: string) =>
+      matchThemeRules(defaultTaxonomy, text).find((m) => m.key === 'activities' && m.terms.length > 0)?.terms ?? [];
+    expect(activities('More fitness classes and a yoga club please')).toEqual(['fitness classes', 'yoga', 'club']);
+    expect(activities('First class service, of course, the staff were very active and fit')).toEqual([]);
+    expect(activities('My physio sessions and exercises helped')).toEqual([]);
   });
 
   it('mark force phrases as forced', () => {
