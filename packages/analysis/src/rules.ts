@@ -1,5 +1,5 @@
 import type { ThemeDef } from './taxonomy.ts';
-import { phraseStems, stemWord, type Token, tokenise, welshRadicals } from './tokenise.ts';
+import { negatedForRules, phraseStems, stemWord, type Token, tokenise, welshRadicals } from './tokenise.ts';
 
 interface Phrase {
   stems: string[];
@@ -137,7 +137,7 @@ export function matchRules(rules: CompiledRules, tokens: Token[], opts: MatchOpt
       .map((t) => t.word)
       .join(' ');
     const m = get(phrase.themeKey);
-    if (tokens[i]!.negated) {
+    if (negatedForRules(tokens, i)) {
       if (phrase.kind !== 'exclude' && !m.negatedTerms.includes(words)) m.negatedTerms.push(words);
       return;
     }

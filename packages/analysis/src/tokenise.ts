@@ -71,6 +71,19 @@ const NEGATORS = new Set([
 // Words that end a negation scope even without punctuation.
 const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'except', 'yet', 'ond']);
 const NEGATION_SPAN = 3;
+// Amounts: for theme rules, a negated amount ends the negation ("not enough staff" is about staff).
+const QUANTIFIERS = new Set(['enough', 'sufficient', 'adequate', 'many', 'much', 'digon', 'ddigon', 'llawer']);
+
+/**
+ * Whether a theme rule should treat token i as negated: it is under a negation, and no negated amount stands
+ * between it and the negator ("not enough parking", "dim digon o lefydd parcio" are about parking). Only the
+ * rules read it this way; the tokens' own marks, which the models' features use, are left as they are.
+ */
+export function negatedForRules(tokens: readonly Token[], i: number): boolean {
+  if (!tokens[i]!.negated) return false;
+  for (let j = i - 1; j >= 0 && tokens[j]!.negated; j--) if (QUANTIFIERS.has(tokens[j]!.word)) return false;
+  return true;
+}
 
 const STEM_CACHE_LIMIT = 50_000;
 const wordCache = new Map<string, WordInfo>();

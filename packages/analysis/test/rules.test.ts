@@ -91,6 +91,18 @@ describe('tokenise', () => {
     expect(toks.map((t) => t.negated)).toEqual([false, false, true, true, true]);
   });
 
+  it('ends the negation at a negated amount: "not enough parking" is about parking', () => {
+    // the tokens keep their marks (the models' features use them); only the rules read past the amount
+    expect(tokenise('There is not enough parking').map((t) => t.negated)).toEqual([false, false, false, true, true]);
+    expect(keys('There is not enough parking')).toEqual(['parking']);
+    expect(keys('There was no parking problem')).toEqual([]);
+    expect(
+      matchThemeRules(defaultTaxonomy, 'Does dim digon o lefydd parcio', { welsh: true })
+        .filter((m) => m.terms.length > 0)
+        .map((m) => m.key),
+    ).toEqual(['transport.parking']);
+  });
+
   it('keeps offsets into the original text', () => {
     const text = 'Café  staff';
     const toks = tokenise(text);
