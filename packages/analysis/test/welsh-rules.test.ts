@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectEmergingTopics } from '../src/emerging.ts';
 import { createAnalyser } from '../src/pipeline.ts';
 import { compileRules, matchRules, matchThemeRules } from '../src/rules.ts';
+import { lexiconSentiment } from '../src/sentiment.ts';
 import { defaultTaxonomy, type ThemeDef } from '../src/taxonomy.ts';
 import { tokenise, welshRadicals } from '../src/tokenise.ts';
 
@@ -133,5 +134,27 @@ describe('Welsh initial mutations', () => {
     const terms = detectEmergingTopics(recent, baseline, taxonomy).map((t) => t.term);
     expect(terms).toContain('araf');
     expect(terms.some((t) => t.split(' ').includes('wefan'))).toBe(false);
+  });
+});
+
+describe('Welsh sentiment', () => {
+  const score = (text: string) => lexiconSentiment(text).score;
+
+  it('reads adjectives in their mutated forms ("yn garedig", "yn wael", "yn ddrud")', () => {
+    expect(lexiconSentiment('Roedd y staff yn garedig.').class).toBe('positive');
+    expect(score('Roedd y gwasanaeth yn wael ac roedd y parcio yn ddrud.')).toBeLessThan(-0.5);
+    expect(score('Mae’r system yn ddryslyd ac yn araf.')).toBeLessThan(-0.5);
+    expect(score('Croeso cynnes bob tro. Mae’r gwirfoddolwyr yn arbennig.')).toBeGreaterThan(0.5);
+  });
+
+  it('negates them after "ddim", and leaves short words alone ("na" is not a mutated "da")', () => {
+    expect(score('Doedd y staff ddim yn gyfeillgar.')).toBeLessThan(0);
+    expect(score('Na, dim byd.')).toBe(0);
+  });
+
+  it('takes "iawn" after an adjective as "very", and alone as "fine"', () => {
+    expect(score('Roedd y staff yn garedig iawn.')).toBeGreaterThan(score('Roedd y staff yn garedig.'));
+    expect(score('Roedd y bwyd yn oer iawn.')).toBeLessThan(score('Roedd y bwyd yn oer.'));
+    expect(score('Mae popeth yn iawn.')).toBeGreaterThan(0);
   });
 });
