@@ -158,3 +158,18 @@ describe('Welsh sentiment', () => {
     expect(score('Mae popeth yn iawn.')).toBeGreaterThan(0);
   });
 });
+
+describe('Welsh emerging topics', () => {
+  it('does not propose Welsh function words when Welsh feedback rises', () => {
+    const english = (i: number) => ({ id: `b${i}`, text: `The staff at the desk were helpful today (${i})` });
+    const baseline = Array.from({ length: 40 }, (_, i) => english(i));
+    const recent = Array.from({ length: 20 }, (_, i) => ({
+      id: `r${i}`,
+      text: `Roedd y staff gyda ni yn garedig iawn bob tro, mwy na ddoe, diolch yn fawr (${i})`,
+    }));
+    const terms = detectEmergingTopics(recent, baseline, []).map((t) => t.term);
+    for (const w of ['iawn', 'gyda', 'bob', 'mwy', 'ddoe', 'diolch', 'fawr'])
+      expect(terms.join(' ').split(' ')).not.toContain(w);
+    expect(terms).toContain('garedig');
+  });
+});
