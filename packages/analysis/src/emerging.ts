@@ -30,12 +30,17 @@ const STOPWORDS = new Set(
     'just should now do does did done have has had having would could also get got go went about into over after ' +
     'before again further once up down out off under until while during through because very really much many ' +
     'thing things one two im ive dont didnt its lot lots yes ok okay please thank thanks still even back well ' +
+    // contractions as the tokeniser joins them, and everyday words of time and age that rise with any busy week
+    'theres thats whats wheres whos hes shes youve weve theyve youre theyre youll theyll hed shed theyd lets ' +
+    'morning afternoon evening night today yesterday tomorrow week weeks month months year years day days ' +
+    'time times new old last next ago always never every ' +
     'yr y a ac i o yn ar am gan ei eu ni chi fe hi nhw mae oedd bod wedi yw roedd hefyd ond neu ' +
     // more Welsh function words (with their common mutated forms), so a rise in Welsh feedback is not a "topic"
     'iawn gyda efo mwy fwy bob pob pan fy dy wrth dros yma yno hwn hon hyn hynny sydd oes does fod fydd bydd ' +
     'byddai gallu allu angen eisiau llawer lawer tro pawb rhaid ble beth pam sut pwy dyma dyna ydy ydw ydyn rwy ' +
     'rydw roeddwn dwi dw gallai dylai felly achos oherwydd ers tan cael gael gwneud wneud mynd dod mewn ein eich ' +
-    'nhw nid nad nag rhy dim ddim byth erioed eto nawr rwan rŵan heddiw ddoe diolch fawr'
+    'nhw nid nad nag rhy dim ddim byth erioed eto nawr rwan rŵan heddiw ddoe diolch fawr newydd hen unig gwbl ' +
+    'bore prynhawn nos wythnos mis blwyddyn diwrnod amser'
   ).split(' '),
 );
 

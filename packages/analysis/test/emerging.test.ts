@@ -35,3 +35,15 @@ describe('emerging topics', () => {
     expect(detectEmergingTopics(recent, baseline, taxonomy)).toEqual([]);
   });
 });
+
+describe('emerging topics: everyday words', () => {
+  it('does not propose contractions or words of time that rise with any busy week', () => {
+    const baseline = items('b', 60, () => null);
+    const recent = items('r', 30, (i) =>
+      i % 3 === 0 ? `There's a new supplier this morning and the week was busy, yesterday too (${i})` : null,
+    );
+    const terms = detectEmergingTopics(recent, baseline, taxonomy).flatMap((t) => t.term.split(' '));
+    for (const w of ['theres', 'new', 'morning', 'week', 'yesterday']) expect(terms).not.toContain(w);
+    expect(terms).toContain('supplier');
+  });
+});
