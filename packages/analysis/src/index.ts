@@ -83,5 +83,10 @@ export {
   type SentimentModel,
   trainSentimentModel,
 } from './sentiment.ts';
-export { defaultTaxonomy, type ThemeDef } from './taxonomy.ts';
+export {
+  defaultTaxonomy,
+  defaultTaxonomyAdditions,
+  type TaxonomyAddition,
+  type ThemeDef,
+} from './taxonomy.ts';
 export { isNegator, phraseStems, stemWord, type Token, tokenise, welshRadicals } from './tokenise.ts';

@@ -1,3 +1,5 @@
+import { phraseStems } from './tokenise.ts';
+
 /**
  * A theme of an organisation's taxonomy. Rules are phrases of consecutive words matched on Porter stems
  * ("waiting times" matches "waiting time" and "waited times"), case-insensitive:
@@ -342,3 +344,70 @@ export const defaultTaxonomy: ThemeDef[] = [
     ),
   ),
 ];
+
+/** A default theme, or phrases of one, that an organisation's taxonomy does not have. */
+export interface TaxonomyAddition {
+  key: string;
+  name: string;
+  nameCy?: string;
+  parentKey: string | null;
+  /** the organisation has no theme with this key: adding creates it */
+  newTheme: boolean;
+  include: string[];
+  exclude: string[];
+}
+
+/** What a phrase says, for comparing: its patterns, an exact word read as its stem (which says at least as much). */
+const phraseKey = (phrase: string) =>
+  phraseStems(phrase)
+    .map((p) => (p.startsWith('=') ? (phraseStems(p.slice(1))[0] ?? p) : p))
+    .join(' ');
+
+/**
+ * What the default taxonomy has that `current` (an organisation's themes, active or not) lacks: default themes
+ * whose key it does not have (under a parent it has, or that is itself added), and include/exclude phrases of the
+ * themes it shares that none of that theme's phrases already say (compared stem by stem, so "bins" is not
+ * offered to a theme that has "bin"). `skip(key, kind, phrase)` leaves out what staff turned down. An
+ * organisation set up before the defaults grew can so take up what was added since, and nothing it changed is
+ * touched: the result only ever adds.
+ */
+export function defaultTaxonomyAdditions(
+  current: { key: string; rules: ThemeDef['rules'] }[],
+  skip: (key: string, kind: 'include' | 'exclude', phrase: string) => boolean = () => false,
+  defaults: ThemeDef[] = defaultTaxonomy,
+): TaxonomyAddition[] {
+  const byKey = new Map(current.map((t) => [t.key, t]));
+  const out: TaxonomyAddition[] = [];
+  const added = new Set<string>();
+  for (const def of defaults) {
+    const own = byKey.get(def.key);
+    const parentKey = def.parentKey ?? null;
+    if (!own && parentKey !== null && !byKey.has(parentKey) && !added.has(parentKey)) continue;
+    const have = new Set(
+      own ? [...own.rules.include, ...(own.rules.exclude ?? []), ...(own.rules.force ?? [])].map(phraseKey) : [],
+    );
+    // phrases the theme has not got, one per meaning ("parking space" and "parking spaces" say the same)
+    const missing = (kind: 'include' | 'exclude') =>
+      (def.rules[kind] ?? []).filter((p) => {
+        const key = phraseKey(p);
+        if (have.has(key) || skip(def.key, kind, p)) return false;
+        have.add(key);
+        return true;
+      });
+    const include = missing('include');
+    const exclude = missing('exclude');
+    if (!own && include.length === 0) continue;
+    if (include.length === 0 && exclude.length === 0) continue;
+    if (!own) added.add(def.key);
+    out.push({
+      key: def.key,
+      name: def.name,
+      ...(def.nameCy ? { nameCy: def.nameCy } : {}),
+      parentKey,
+      newTheme: !own,
+      include,
+      exclude,
+    });
+  }
+  return out;
+}

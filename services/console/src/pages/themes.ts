@@ -1,3 +1,4 @@
+import type { TaxonomyAddition } from '@closeloop/analysis';
 import { listThemes, type ThemeRow } from '@closeloop/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConsoleContext } from '../context.ts';
@@ -13,8 +14,12 @@ import {
   type SafeHtml,
 } from '../layout.ts';
 import {
+  addDefaultPicks,
   createTheme,
+  type DefaultPick,
   decideProposal,
+  dismissDefaultPicks,
+  pendingDefaultAdditions,
   type ThemeRules,
   themeCounts,
   themeTree,
@@ -93,6 +98,31 @@ function ruleFields(prefix: string, values: ThemeForm, errors: FormErrors): Safe
   )}${area('force', 'Force phrases', 'always give the theme')}</div>`;
 }
 
+/** A picked default phrase from its checkbox value, `kind|key|phrase`; null for anything else. */
+export function readDefaultPick(value: string): DefaultPick | null {
+  const [kind, key, ...rest] = value.split('|');
+  const phrase = rest.join('|');
+  if ((kind !== 'include' && kind !== 'exclude') || !key || !phrase || phrase.length > MAX_PHRASE) return null;
+  return { key, kind, phrase };
+}
+
+function defaultsCard(request: FastifyRequest, additions: TaxonomyAddition[]): SafeHtml {
+  const phraseCount = additions.reduce((n, a) => n + a.include.length + a.exclude.length, 0);
+  const themeCount = additions.filter((a) => a.newTheme).length;
+  const box = (a: TaxonomyAddition, kind: 'include' | 'exclude', phrase: string) =>
+    html`<label class="small"><input type="checkbox" name="pick" value="${kind}|${a.key}|${phrase}" checked> ${kind === 'exclude' ? html`<strong>not with:</strong> ` : ''}${phrase}</label> `;
+  return html`<section class="card" aria-labelledby="defaults-h"><h2 id="defaults-h">From closeloop's default taxonomy</h2>
+<details><summary>${phraseCount} phrase${phraseCount === 1 ? '' : 's'}${themeCount ? html` and ${themeCount} theme${themeCount === 1 ? '' : 's'}` : ''} in closeloop's default taxonomy that your themes do not have</summary>
+<p class="muted">closeloop's default themes grow (more Welsh words, new themes). Tick what suits your organisation and add it: nothing you have changed is touched, and phrases you turn down are not offered again.</p>
+<form method="post" action="/console/themes/defaults">${csrfField(request)}
+${additions.map(
+  (a) =>
+    html`<fieldset><legend>${a.name}${a.newTheme ? html` <span class="chip status">new theme</span>` : ''} <span class="small muted">${a.key}</span></legend>
+<div style="display:flex;flex-wrap:wrap;gap:.25rem 1.25rem">${a.include.map((p) => box(a, 'include', p))}${a.exclude.map((p) => box(a, 'exclude', p))}</div></fieldset>`,
+)}
+<p><button type="submit" name="decision" value="add">Add the ticked phrases</button> <button type="submit" name="decision" value="dismiss" class="secondary">Do not offer the ticked ones again</button></p></form></details></section>`;
+}
+
 export function registerThemePages(scope: FastifyInstance, ctx: ConsoleContext): void {
   const { db } = ctx.deps.database;
 
@@ -102,8 +132,12 @@ export function registerThemePages(scope: FastifyInstance, ctx: ConsoleContext):
     state: { editing?: string; values?: ThemeForm; errors?: FormErrors } = {},
   ) {
     const staff = staffOf(request);
-    const [themes, counts] = await Promise.all([listThemes(db, staff.orgId), themeCounts(db, staff.orgId, ctx.now())]);
     const editable = can(staff, 'editThemes');
+    const [themes, counts, additions] = await Promise.all([
+      listThemes(db, staff.orgId),
+      themeCounts(db, staff.orgId, ctx.now()),
+      editable ? pendingDefaultAdditions(db, staff.orgId) : Promise.resolve([]),
+    ]);
     const errors = state.errors ?? {};
     const row = (theme: ThemeRow, child: boolean) => {
       const count = counts.get(theme.id);
@@ -132,6 +166,7 @@ ${ruleFields(theme.id, values, editing ? errors : {})}
 <thead><tr><th scope="col">Theme</th><th scope="col" class="num">Feedback</th><th scope="col" class="num">Last 90 days</th><th scope="col">Rules</th></tr></thead><tbody>
 ${themeTree(themes).map((node) => html`${row(node.theme, false)}${node.children.map((c) => row(c, true))}`)}
 </tbody></table></div></section>
+${editable && additions.length > 0 ? defaultsCard(request, additions) : ''}
 ${
   editable
     ? html`<section class="card" aria-labelledby="new-h"><h2 id="new-h">New theme</h2>
@@ -175,6 +210,31 @@ ${ruleFields('new', newValues ?? { name: '', parentId: '', active: true, include
         staff.userId,
       );
       return redirectWithFlash(reply, '/console/themes', `Theme “${theme.name}” created.`);
+    },
+  );
+
+  scope.post(
+    '/console/themes/defaults',
+    { schema: { hide: true }, preHandler: requireAbility('editThemes') },
+    async (request, reply) => {
+      const staff = staffOf(request);
+      const form = bodyOf(request);
+      const picks = list(form, 'pick').flatMap((v) => readDefaultPick(v) ?? []);
+      if (picks.length === 0) return redirectWithFlash(reply, '/console/themes', 'Nothing was ticked.', 'error');
+      if (str(form, 'decision') === 'dismiss') {
+        await dismissDefaultPicks(db, staff.orgId, picks);
+        return redirectWithFlash(
+          reply,
+          '/console/themes',
+          `${picks.length} default phrase${picks.length === 1 ? '' : 's'} will not be offered again.`,
+        );
+      }
+      const added = await addDefaultPicks(db, staff.orgId, picks, staff.userId);
+      return redirectWithFlash(
+        reply,
+        '/console/themes',
+        `Added ${added.phrases} phrase${added.phrases === 1 ? '' : 's'}${added.themes ? ` and ${added.themes} theme${added.themes === 1 ? '' : 's'}` : ''} from the default taxonomy; new feedback is tagged with them within about 30 seconds.`,
+      );
     },
   );
 

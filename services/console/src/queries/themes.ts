@@ -1,4 +1,4 @@
-import type { ThemeDef } from '@closeloop/analysis';
+import { defaultTaxonomyAdditions, type TaxonomyAddition, type ThemeDef } from '@closeloop/analysis';
 import { type Db, insertAudit, listThemes, queryRows, schema, type ThemeRow } from '@closeloop/db';
 import { and, eq, sql } from 'drizzle-orm';
 
@@ -147,4 +147,118 @@ export async function decideProposal(
       target: [schema.themeProposals.orgId, schema.themeProposals.term],
       set: { state, score: topic.score, count: topic.count },
     });
+}
+
+/** A phrase (or a whole theme) of the default taxonomy, as staff pick it: the theme key, rule kind and phrase. */
+export interface DefaultPick {
+  key: string;
+  kind: 'include' | 'exclude';
+  phrase: string;
+}
+
+const DEFAULT_PREFIX = 'default:';
+
+/** How a turned-down default phrase is kept among the theme proposals (emerging terms never contain a colon). */
+export function defaultPickTerm(pick: DefaultPick): string {
+  return `${DEFAULT_PREFIX}${pick.key}:${pick.kind}:${pick.phrase}`;
+}
+
+/** The default taxonomy's phrases and themes this organisation lacks, less what staff turned down. */
+export async function pendingDefaultAdditions(db: Db, orgId: string): Promise<TaxonomyAddition[]> {
+  const [themes, dismissed] = await Promise.all([
+    listThemes(db, orgId),
+    queryRows<{ term: string }>(
+      db,
+      sql`select term from theme_proposals where org_id = ${orgId} and state = 'dismissed'
+          and term like ${`${DEFAULT_PREFIX}%`}`,
+    ),
+  ]);
+  const skipped = new Set(dismissed.map((r) => r.term));
+  return defaultTaxonomyAdditions(themes, (key, kind, phrase) => skipped.has(defaultPickTerm({ key, kind, phrase })));
+}
+
+/**
+ * Adds the picked default phrases to the organisation's themes, creating default themes it does not have (parents
+ * first), in one transaction; only what `pendingDefaultAdditions` offers can be added, so nothing else changes.
+ * Audited per theme. Returns how many phrases and themes were added.
+ */
+export async function addDefaultPicks(
+  db: Db,
+  orgId: string,
+  picks: DefaultPick[],
+  actorId: string,
+): Promise<{ phrases: number; themes: number }> {
+  return db.transaction(async (tx) => {
+    const offered = await pendingDefaultAdditions(tx, orgId);
+    const wanted = new Set(picks.map(defaultPickTerm));
+    const themes = await listThemes(tx, orgId);
+    const idByKey = new Map(themes.map((t) => [t.key, t.id]));
+    let phrases = 0;
+    let created = 0;
+    for (const addition of offered) {
+      const pick = (kind: 'include' | 'exclude') =>
+        addition[kind].filter((phrase) => wanted.has(defaultPickTerm({ key: addition.key, kind, phrase })));
+      const include = pick('include');
+      const exclude = pick('exclude');
+      if (include.length === 0 && exclude.length === 0) continue;
+      if (addition.newTheme) {
+        if (include.length === 0) continue;
+        const parentId = addition.parentKey ? (idByKey.get(addition.parentKey) ?? null) : null;
+        if (addition.parentKey && !parentId) continue;
+        const rules = compactRules({ include, exclude, force: [] });
+        const [theme] = await tx
+          .insert(schema.themes)
+          .values({ orgId, key: addition.key, name: addition.name, nameCy: addition.nameCy ?? null, parentId, rules })
+          .returning();
+        idByKey.set(addition.key, theme!.id);
+        created++;
+        phrases += include.length + exclude.length;
+        await insertAudit(tx, {
+          orgId,
+          actorType: 'staff',
+          actorId,
+          action: 'theme.created',
+          entityType: 'theme',
+          entityId: theme!.id,
+          data: { key: addition.key, name: addition.name, rules, from: 'default taxonomy' },
+        });
+        continue;
+      }
+      const theme = themes.find((t) => t.key === addition.key);
+      if (!theme) continue;
+      const rules = compactRules({
+        include: [...theme.rules.include, ...include],
+        exclude: [...(theme.rules.exclude ?? []), ...exclude],
+        force: theme.rules.force ?? [],
+      });
+      await tx
+        .update(schema.themes)
+        .set({ rules })
+        .where(and(eq(schema.themes.orgId, orgId), eq(schema.themes.id, theme.id)));
+      phrases += include.length + exclude.length;
+      await insertAudit(tx, {
+        orgId,
+        actorType: 'staff',
+        actorId,
+        action: 'theme.updated',
+        entityType: 'theme',
+        entityId: theme.id,
+        data: { name: theme.name, active: theme.active, rules, added: { include, exclude }, from: 'default taxonomy' },
+      });
+    }
+    return { phrases, themes: created };
+  });
+}
+
+/** Turns down default phrases for good: they are not offered again. */
+export async function dismissDefaultPicks(db: Db, orgId: string, picks: DefaultPick[]): Promise<void> {
+  for (const pick of picks) {
+    await db
+      .insert(schema.themeProposals)
+      .values({ orgId, term: defaultPickTerm(pick), score: 0, count: 0, exampleFeedbackIds: [], state: 'dismissed' })
+      .onConflictDoUpdate({
+        target: [schema.themeProposals.orgId, schema.themeProposals.term],
+        set: { state: 'dismissed' },
+      });
+  }
 }
