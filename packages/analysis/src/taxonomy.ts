@@ -358,10 +358,15 @@ export interface TaxonomyAddition {
 }
 
 /** What a phrase says, for comparing: its patterns, an exact word read as its stem (which says at least as much). */
-const phraseKey = (phrase: string) =>
-  phraseStems(phrase)
-    .map((p) => (p.startsWith('=') ? (phraseStems(p.slice(1))[0] ?? p) : p))
-    .join(' ');
+const phrasePatterns = (phrase: string) =>
+  phraseStems(phrase).map((p) => (p.startsWith('=') ? (phraseStems(p.slice(1))[0] ?? p) : p));
+const phraseKey = (phrase: string) => phrasePatterns(phrase).join(' ');
+
+/** True when `inner` occurs as consecutive patterns in `outer`: wherever outer matches, inner does too. */
+function within(inner: string[], outer: string[]): boolean {
+  for (let i = 0; i + inner.length <= outer.length; i++) if (inner.every((p, k) => outer[i + k] === p)) return true;
+  return false;
+}
 
 /**
  * What the default taxonomy has that `current` (an organisation's themes, active or not) lacks: default themes
@@ -386,11 +391,15 @@ export function defaultTaxonomyAdditions(
     const have = new Set(
       own ? [...own.rules.include, ...(own.rules.exclude ?? []), ...(own.rules.force ?? [])].map(phraseKey) : [],
     );
+    // what already tags the theme: a longer phrase containing one of these ("parking space" with "parking") would
+    // tag nothing more
+    const tagging = own ? [...own.rules.include, ...(own.rules.force ?? [])].map(phrasePatterns) : [];
     // phrases the theme has not got, one per meaning ("parking space" and "parking spaces" say the same)
     const missing = (kind: 'include' | 'exclude') =>
       (def.rules[kind] ?? []).filter((p) => {
         const key = phraseKey(p);
         if (have.has(key) || skip(def.key, kind, p)) return false;
+        if (kind === 'include' && tagging.some((t) => within(t, phrasePatterns(p)))) return false;
         have.add(key);
         return true;
       });

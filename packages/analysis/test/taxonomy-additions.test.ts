@@ -68,17 +68,21 @@ describe('default taxonomy additions', () => {
 });
 
 describe('default taxonomy additions: one phrase per meaning', () => {
-  it('does not offer an exact word the theme says by stem ("=parked" is "park" too), nor two phrases with the same stems', () => {
+  it('does not offer what the theme already says: an exact word it has by stem ("=parked" is "park"), or a longer phrase containing one of its phrases', () => {
     const defs: ThemeDef[] = [
       {
         key: 'p',
         name: 'P',
         parentKey: null,
-        rules: { include: ['=parking', 'parking space', 'parking spaces', '=parked'] },
+        rules: {
+          include: ['=parking', 'parking space', 'parking spaces', '=parked', 'blue badge bay', 'blue badge bays'],
+        },
       },
     ];
-    expect(
-      defaultTaxonomyAdditions([{ key: 'p', rules: { include: ['parking'] } }], undefined, defs)[0]?.include,
-    ).toEqual(['parking space']);
+    const offered = (include: string[]) =>
+      defaultTaxonomyAdditions([{ key: 'p', rules: { include } }], undefined, defs)[0]?.include ?? [];
+    expect(offered(['parking'])).toEqual(['blue badge bay']);
+    // measured against the theme's own phrases only: each offered phrase may be ticked alone
+    expect(offered(['bay'])).toEqual(['=parking', 'parking space']);
   });
 });
