@@ -64,6 +64,18 @@ export interface ThemeRules {
   force: string[];
 }
 
+/** The audit row of a theme change by staff. */
+function auditTheme(
+  db: Db,
+  orgId: string,
+  actorId: string,
+  action: 'theme.created' | 'theme.updated',
+  themeId: string,
+  data: Record<string, unknown>,
+) {
+  return insertAudit(db, { orgId, actorType: 'staff', actorId, action, entityType: 'theme', entityId: themeId, data });
+}
+
 export async function createTheme(
   db: Db,
   orgId: string,
@@ -78,15 +90,7 @@ export async function createTheme(
     .values({ orgId, key, name: input.name, parentId: parent?.id ?? null, rules: compactRules(input.rules) })
     .returning();
   const theme = rows[0]!;
-  await insertAudit(db, {
-    orgId,
-    actorType: 'staff',
-    actorId,
-    action: 'theme.created',
-    entityType: 'theme',
-    entityId: theme.id,
-    data: { key, name: input.name, rules: theme.rules },
-  });
+  await auditTheme(db, orgId, actorId, 'theme.created', theme.id, { key, name: input.name, rules: theme.rules });
   return theme;
 }
 
@@ -105,14 +109,10 @@ export async function updateTheme(
     .returning();
   const theme = rows[0] ?? null;
   if (theme) {
-    await insertAudit(db, {
-      orgId,
-      actorType: 'staff',
-      actorId,
-      action: 'theme.updated',
-      entityType: 'theme',
-      entityId: id,
-      data: { name: input.name, active: input.active, rules: theme.rules },
+    await auditTheme(db, orgId, actorId, 'theme.updated', id, {
+      name: input.name,
+      active: input.active,
+      rules: theme.rules,
     });
   }
   return theme;
@@ -213,14 +213,11 @@ export async function addDefaultPicks(
         idByKey.set(addition.key, theme!.id);
         created++;
         phrases += include.length + exclude.length;
-        await insertAudit(tx, {
-          orgId,
-          actorType: 'staff',
-          actorId,
-          action: 'theme.created',
-          entityType: 'theme',
-          entityId: theme!.id,
-          data: { key: addition.key, name: addition.name, rules, from: 'default taxonomy' },
+        await auditTheme(tx, orgId, actorId, 'theme.created', theme!.id, {
+          key: addition.key,
+          name: addition.name,
+          rules,
+          from: 'default taxonomy',
         });
         continue;
       }
@@ -236,14 +233,12 @@ export async function addDefaultPicks(
         .set({ rules })
         .where(and(eq(schema.themes.orgId, orgId), eq(schema.themes.id, theme.id)));
       phrases += include.length + exclude.length;
-      await insertAudit(tx, {
-        orgId,
-        actorType: 'staff',
-        actorId,
-        action: 'theme.updated',
-        entityType: 'theme',
-        entityId: theme.id,
-        data: { name: theme.name, active: theme.active, rules, added: { include, exclude }, from: 'default taxonomy' },
+      await auditTheme(tx, orgId, actorId, 'theme.updated', theme.id, {
+        name: theme.name,
+        active: theme.active,
+        rules,
+        added: { include, exclude },
+        from: 'default taxonomy',
       });
     }
     return { phrases, themes: created };
