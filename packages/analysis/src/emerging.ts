@@ -11,6 +11,11 @@ export interface EmergingTopic {
   /** recent items mentioning it */
   count: number;
   exampleIds: string[];
+  /**
+   * other rising terms of the same recent items (most of the items of one mention the other): one topic, not
+   * several ("supplier" with "refund" and "fined" when the same complaints use them), best first
+   */
+  related: string[];
 }
 
 export interface EmergingOptions {
@@ -18,6 +23,8 @@ export interface EmergingOptions {
   minCount?: number;
   /** smallest rise in document rate (recent / baseline, smoothed); default 3 */
   minRatio?: number;
+  /** share of the smaller term's recent items that must also mention the other for two terms to be one topic; default 0.6 */
+  minOverlap?: number;
   maxTopics?: number;
   maxExamples?: number;
 }
@@ -34,6 +41,10 @@ const STOPWORDS = new Set(
     'theres thats whats wheres whos hes shes youve weve theyve youre theyre youll theyll hed shed theyd lets ' +
     'morning afternoon evening night today yesterday tomorrow week weeks month months year years day days ' +
     'time times new old last next ago always never every ' +
+    // common verbs: a topic is named by what it is about ("ticket machine"), not by "took" or "left"
+    'took take takes taking gets getting made make makes making left leave leaving goes going came come comes ' +
+    'coming said say says saying told tell put gave give given keep kept found find see saw seen tried try ' +
+    'trying use used using need needed needs want wanted like liked think thought know knew asked ask ' +
     'yr y a ac i o yn ar am gan ei eu ni chi fe hi nhw mae oedd bod wedi yw roedd hefyd ond neu ' +
     // more Welsh function words (with their common mutated forms), so a rise in Welsh feedback is not a "topic"
     'iawn gyda efo mwy fwy bob pob pan fy dy wrth dros yma yno hwn hon hyn hynny sydd oes does fod fydd bydd ' +
@@ -54,6 +65,8 @@ interface TermStats {
   surfaces: Map<string, number>;
   examples: string[];
   stems: string[];
+  /** indexes of the recent items mentioning it */
+  items: number[];
 }
 
 /**
@@ -72,7 +85,8 @@ export function detectEmergingTopics(
   const covered = compileRules(taxonomy).coveredStems;
   const stats = new Map<string, TermStats>();
   const count = (items: { id: string; text: string }[], isRecent: boolean) => {
-    for (const item of items) {
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
       const text = String(item.text ?? '').slice(0, 20_000);
       const tokens = tokenise(text);
       // In Welsh, a mutated form of a word a rule covers ("wefan" for "gwefan") is covered too.
@@ -91,11 +105,12 @@ export function detectEmergingTopics(
         seen.add(key);
         let s = stats.get(key);
         if (!s) {
-          s = { recent: 0, baseline: 0, surfaces: new Map(), examples: [], stems };
+          s = { recent: 0, baseline: 0, surfaces: new Map(), examples: [], stems, items: [] };
           stats.set(key, s);
         }
         if (isRecent) {
           s.recent++;
+          s.items.push(index);
           s.surfaces.set(surface, (s.surfaces.get(surface) ?? 0) + 1);
           if (s.examples.length < maxExamples) s.examples.push(item.id);
         } else s.baseline++;
@@ -106,7 +121,8 @@ export function detectEmergingTopics(
         const stem = stemOf(t.word, t.stem);
         note(stem, t.word, [stem]);
         const next = tokens[i + 1];
-        if (next && candidate(next.word)) {
+        // a phrase is two words in a row, not across punctuation ("coins, round")
+        if (next && candidate(next.word) && onlySpaceBetween(text, t.end, next.start)) {
           const nextStem = stemOf(next.word, next.stem);
           note(`${stem} ${nextStem}`, `${t.word} ${next.word}`, [stem, nextStem]);
         }
@@ -117,7 +133,7 @@ export function detectEmergingTopics(
   count(baseline, false);
   const R = recent.length;
   const B = baseline.length;
-  const found: (EmergingTopic & { stems: string[] })[] = [];
+  const found: (EmergingTopic & { stems: string[]; items: number[] })[] = [];
   for (const s of stats.values()) {
     if (s.recent < minCount) continue;
     if (s.stems.some((stem) => covered.has(stem))) continue;
@@ -129,16 +145,56 @@ export function detectEmergingTopics(
       score: Math.log2(ratio) * Math.sqrt(s.recent),
       count: s.recent,
       exampleIds: s.examples,
+      related: [],
       stems: s.stems,
+      items: s.items,
     });
   }
   found.sort(
-    (a, b) => b.score - a.score || b.count - a.count || b.stems.length - a.stems.length || a.term.localeCompare(b.term),
+    (a, b) =>
+      b.score - a.score ||
+      b.count - a.count ||
+      b.stems.length - a.stems.length ||
+      b.term.length - a.term.length ||
+      a.term.localeCompare(b.term),
   );
   // A word that mostly appears inside a rising phrase is the same topic: keep the phrase only.
   const phrases = found.filter((f) => f.stems.length > 1);
   const result = found.filter(
     (f) => f.stems.length > 1 || !phrases.some((p) => p.stems.includes(f.stems[0]!) && p.count * 1.25 >= f.count),
   );
-  return result.slice(0, opts.maxTopics ?? 20).map(({ stems: _stems, ...topic }) => topic);
+  // Terms that mostly share their items are one topic: each joins the best-scoring topic it overlaps.
+  const minOverlap = opts.minOverlap ?? 0.6;
+  const topics: (typeof found)[number][] = [];
+  for (const f of result) {
+    const head = topics.find((t) => overlap(t.items, f.items) >= minOverlap);
+    if (head) {
+      if (head.related.length < 5) head.related.push(f.term);
+    } else topics.push(f);
+  }
+  return topics.slice(0, opts.maxTopics ?? 20).map(({ stems: _stems, items: _items, ...topic }) => topic);
+}
+
+function onlySpaceBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 0xa0) return false;
+  }
+  return true;
+}
+
+/** |a ∩ b| / min(|a|, |b|) of two ascending lists of item indexes. */
+function overlap(a: number[], b: number[]): number {
+  let i = 0;
+  let j = 0;
+  let both = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return both / Math.max(1, Math.min(a.length, b.length));
 }

@@ -42,8 +42,39 @@ describe('emerging topics: everyday words', () => {
     const recent = items('r', 30, (i) =>
       i % 3 === 0 ? `There's a new supplier this morning and the week was busy, yesterday too (${i})` : null,
     );
-    const terms = detectEmergingTopics(recent, baseline, taxonomy).flatMap((t) => t.term.split(' '));
+    const terms = detectEmergingTopics(recent, baseline, taxonomy).flatMap((t) =>
+      [t.term, ...t.related].join(' ').split(' '),
+    );
     for (const w of ['theres', 'new', 'morning', 'week', 'yesterday']) expect(terms).not.toContain(w);
     expect(terms).toContain('supplier');
+  });
+});
+
+describe('emerging topics: one topic per story', () => {
+  it('gathers the rising terms of the same items into one topic, and keeps another story apart', () => {
+    const baseline = items('b', 60, () => null);
+    const recent = items('r', 30, (i) =>
+      i % 3 === 0
+        ? `The ticket machine took my coins and the refund form is broken (${i})`
+        : i % 3 === 1
+          ? `Electric scooters left on the pavement again (${i})`
+          : null,
+    );
+    const topics = detectEmergingTopics(recent, baseline, taxonomy);
+    const ticket = topics.find((t) => [t.term, ...t.related].includes('ticket machine'));
+    const scooters = topics.find((t) => [t.term, ...t.related].some((r) => r.includes('scooters')));
+    expect(ticket).toBeDefined();
+    expect(scooters).toBeDefined();
+    expect(ticket).not.toBe(scooters);
+    expect(ticket!.term).toBe('ticket machine');
+    expect(ticket!.related).toEqual(expect.arrayContaining(['refund form', 'coins']));
+    expect(ticket!.related.length).toBeGreaterThan(0);
+    // a single story is one entry, not one per word of it
+    expect(topics.length).toBeLessThanOrEqual(2);
+    // no phrase across punctuation
+    const commas = items('r', 30, (i) => (i % 3 === 0 ? `Kiosk broken, round the back (${i})` : null));
+    const terms = detectEmergingTopics(commas, baseline, taxonomy).flatMap((t) => [t.term, ...t.related]);
+    expect(terms).not.toContain('broken round');
+    expect(terms).toContain('kiosk broken');
   });
 });

@@ -83,6 +83,51 @@ describe('console themes and actions', () => {
     expect(again.body).not.toContain(`name="term" value="${topic}"`);
   });
 
+  test('the rising terms of one story are one topic; creating or dismissing it takes all of them', async () => {
+    for (let i = 0; i < 5; i++) {
+      await analysedFeedback(t, org.id, { text: `The self checkout kiosk swallowed my coins, round ${i}` });
+      await analysedFeedback(t, org.id, { text: `Graffiti on the underpass mural near the station, ${i}` });
+    }
+    const dashboard = await get(t, manager, '/console');
+    const forms = [
+      ...dashboard.body.matchAll(/<form method="post" action="\/console\/themes\/from-topic">([\s\S]*?)<\/form>/g),
+    ];
+    const kiosk = forms.find((f) => /value="[^"]*(kiosk|coins|swallowed)[^"]*"/.test(f[1]!))?.[1] ?? '';
+    const termsOf = (form: string) => [
+      /name="term" value="([^"]*)"/.exec(form)?.[1],
+      ...[...form.matchAll(/name="related" value="([^"]*)"/g)].map((m) => m[1]),
+    ];
+    const story = termsOf(kiosk);
+    expect(story.length).toBeGreaterThanOrEqual(2);
+    expect(story.some((x) => x?.includes('coins'))).toBe(true);
+    expect(story.some((x) => x?.includes('kiosk'))).toBe(true);
+    // no phrase across punctuation
+    expect(story).not.toContain('coins round');
+    // the other story is its own topic
+    expect(story.some((x) => x?.includes('mural') || x?.includes('underpass'))).toBe(false);
+    expect(dashboard.body).toContain('with “');
+    const [term, ...related] = story as string[];
+    const res = await post(t, manager, '/console/themes/from-topic', { term, related, score: '3', count: '5' });
+    expect(res.statusCode).toBe(303);
+    const created = (await listThemes(t.database.db, org.id)).find((th) => th.rules.include[0] === term);
+    expect(created?.rules.include).toEqual([term, ...related]);
+    const after = await get(t, manager, '/console');
+    for (const x of story) expect(after.body).not.toContain(`value="${x}"`);
+    // dismissing the mural story turns down all its terms
+    const mural = [
+      ...after.body.matchAll(/<form method="post" action="\/console\/themes\/dismiss-topic">([\s\S]*?)<\/form>/g),
+    ]
+      .map((f) => termsOf(f[1]!))
+      .find((ts) => ts.some((x) => x?.includes('mural')));
+    expect(mural).toBeDefined();
+    const [head, ...rest] = mural as string[];
+    expect((await post(t, manager, '/console/themes/dismiss-topic', { term: head, related: rest })).statusCode).toBe(
+      303,
+    );
+    const last = await get(t, manager, '/console');
+    for (const x of mural!) expect(last.body).not.toContain(`value="${x}"`);
+  });
+
   test('a manager creates an action; transitions follow the lifecycle and declining needs a reason', async () => {
     const created = await post(t, manager, '/console/actions', {
       title: 'Longer Saturday opening',

@@ -48,8 +48,10 @@ export function registerDashboard(scope: FastifyInstance, ctx: ConsoleContext): 
       emergingTopicTexts(db, staff.orgId, now),
       listThemes(db, staff.orgId),
     ]);
+    const undecided = (term: string) => !texts.decidedTerms.has(term.toLowerCase());
     const topics = emergingByLanguage(texts.recent, texts.baseline, taxonomyOf(themes))
-      .filter((t) => !texts.decidedTerms.has(t.term.toLowerCase()))
+      .filter((t) => undecided(t.term))
+      .map((t) => ({ ...t, related: t.related.filter(undecided) }))
       .slice(0, 5);
     const textById = new Map(texts.recent.map((r) => [r.id, r.text]));
     const sentimentTotal = figures.sentiment.reduce((n, s) => n + s.n, 0);
@@ -112,7 +114,7 @@ ${
         (
           topic,
           i,
-        ) => html`<li><h3 id="topic-${String(i)}">“${topic.term}” <span class="muted small">in ${topic.count} recent items · score ${topic.score.toFixed(1)}</span></h3>
+        ) => html`<li><h3 id="topic-${String(i)}">“${topic.term}”${topic.related.length ? html` <span class="small">with ${topic.related.map((r, k) => html`${k ? ', ' : ''}“${r}”`)}</span>` : ''} <span class="muted small">in ${topic.count} recent items · score ${topic.score.toFixed(1)}</span></h3>
     ${topic.exampleIds.map(
       (id) =>
         html`<blockquote class="snippet"><a href="/console/feedback/${id}">${truncate((textById.get(id) ?? '').replace(/\s+/g, ' '), 240)}</a></blockquote>`,
@@ -121,9 +123,10 @@ ${
       editThemes
         ? html`<div class="actions-row"><form method="post" action="/console/themes/from-topic">${csrfField(request)}
       <input type="hidden" name="term" value="${topic.term}"><input type="hidden" name="score" value="${topic.score.toFixed(3)}"><input type="hidden" name="count" value="${String(topic.count)}">
+      ${topic.related.map((r) => html`<input type="hidden" name="related" value="${r}">`)}
       ${topic.exampleIds.map((id) => html`<input type="hidden" name="example" value="${id}">`)}
       <button type="submit" aria-describedby="topic-${String(i)}">Create theme</button></form>
-      <form method="post" action="/console/themes/dismiss-topic">${csrfField(request)}<input type="hidden" name="term" value="${topic.term}">
+      <form method="post" action="/console/themes/dismiss-topic">${csrfField(request)}<input type="hidden" name="term" value="${topic.term}">${topic.related.map((r) => html`<input type="hidden" name="related" value="${r}">`)}
       <button type="submit" class="secondary" aria-describedby="topic-${String(i)}">Not a theme</button></form></div>`
         : ''
     }</li>`,

@@ -98,6 +98,13 @@ function ruleFields(prefix: string, values: ThemeForm, errors: FormErrors): Safe
   )}${area('force', 'Force phrases', 'always give the theme')}</div>`;
 }
 
+/** The other terms of an emerging topic as posted (at most 5, each a valid phrase, not the topic's own term). */
+function relatedTerms(form: FormBody, term: string): string[] {
+  return [...new Set(list(form, 'related').flatMap((r) => phrases(r).slice(0, 1)))]
+    .filter((r) => r !== term && r.length <= MAX_PHRASE && !r.includes(':'))
+    .slice(0, 5);
+}
+
 /** A picked default phrase from its checkbox value, `kind|key|phrase`; null for anything else. */
 export function readDefaultPick(value: string): DefaultPick | null {
   const [kind, key, ...rest] = value.split('|');
@@ -247,31 +254,28 @@ ${ruleFields('new', newValues ?? { name: '', parentId: '', active: true, include
       const [term] = phrases(str(form, 'term'));
       if (!term || term.length > MAX_PHRASE)
         return redirectWithFlash(reply, '/console', 'That topic cannot become a theme.', 'error');
+      const related = relatedTerms(form, term);
       const name = term.charAt(0).toUpperCase() + term.slice(1);
       const theme = await db.transaction(async (tx) => {
         const created = await createTheme(
           tx,
           staff.orgId,
-          { name, parentId: null, rules: { include: [term], exclude: [], force: [] } },
+          { name, parentId: null, rules: { include: [term, ...related], exclude: [], force: [] } },
           staff.userId,
         );
-        await decideProposal(
-          tx,
-          staff.orgId,
-          {
-            term,
-            score: Number(str(form, 'score')) || 0,
-            count: Math.max(0, Math.trunc(Number(str(form, 'count')) || 0)),
-            exampleIds: list(form, 'example').filter(isUuid).slice(0, 10),
-          },
-          'accepted',
-        );
+        const exampleIds = list(form, 'example').filter(isUuid).slice(0, 10);
+        const score = Number(str(form, 'score')) || 0;
+        const count = Math.max(0, Math.trunc(Number(str(form, 'count')) || 0));
+        await decideProposal(tx, staff.orgId, { term, score, count, exampleIds }, 'accepted');
+        for (const r of related)
+          await decideProposal(tx, staff.orgId, { term: r, score: 0, count: 0, exampleIds: [] }, 'accepted');
         return created;
       });
+      const rules = [term, ...related].map((r) => `“${r}”`).join(', ');
       return redirectWithFlash(
         reply,
         '/console/themes',
-        `Theme “${theme.name}” created with the rule “${term}”. Edit it below to add phrases.`,
+        `Theme “${theme.name}” created with the rule${related.length ? 's' : ''} ${rules}. Edit it below to add phrases.`,
       );
     },
   );
@@ -281,11 +285,14 @@ ${ruleFields('new', newValues ?? { name: '', parentId: '', active: true, include
     { schema: { hide: true }, preHandler: requireAbility('editThemes') },
     async (request, reply) => {
       const staff = staffOf(request);
-      const [term] = phrases(str(bodyOf(request), 'term'));
+      const form = bodyOf(request);
+      const [term] = phrases(str(form, 'term'));
       if (!term || term.length > MAX_PHRASE)
         return redirectWithFlash(reply, '/console', 'Nothing to dismiss.', 'error');
-      await decideProposal(db, staff.orgId, { term, score: 0, count: 0, exampleIds: [] }, 'dismissed');
-      return redirectWithFlash(reply, '/console', `“${term}” will not be proposed again.`);
+      const all = [term, ...relatedTerms(form, term)];
+      for (const t of all)
+        await decideProposal(db, staff.orgId, { term: t, score: 0, count: 0, exampleIds: [] }, 'dismissed');
+      return redirectWithFlash(reply, '/console', `${all.map((t) => `“${t}”`).join(', ')} will not be proposed again.`);
     },
   );
 
