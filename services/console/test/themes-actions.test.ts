@@ -93,20 +93,21 @@ describe('console themes and actions', () => {
       ...dashboard.body.matchAll(/<form method="post" action="\/console\/themes\/from-topic">([\s\S]*?)<\/form>/g),
     ];
     const kiosk = forms.find((f) => /value="[^"]*(kiosk|coins|swallowed)[^"]*"/.test(f[1]!))?.[1] ?? '';
-    const termsOf = (form: string) => [
-      /name="term" value="([^"]*)"/.exec(form)?.[1],
-      ...[...form.matchAll(/name="related" value="([^"]*)"/g)].map((m) => m[1]),
-    ];
+    const termsOf = (form: string): string[] =>
+      [
+        /name="term" value="([^"]*)"/.exec(form)?.[1],
+        ...[...form.matchAll(/name="related" value="([^"]*)"/g)].map((m) => m[1]),
+      ].filter((x): x is string => x !== undefined);
     const story = termsOf(kiosk);
     expect(story.length).toBeGreaterThanOrEqual(2);
-    expect(story.some((x) => x?.includes('coins'))).toBe(true);
-    expect(story.some((x) => x?.includes('kiosk'))).toBe(true);
+    expect(story.some((x) => x.includes('coins'))).toBe(true);
+    expect(story.some((x) => x.includes('kiosk'))).toBe(true);
     // no phrase across punctuation
     expect(story).not.toContain('coins round');
     // the other story is its own topic
-    expect(story.some((x) => x?.includes('mural') || x?.includes('underpass'))).toBe(false);
+    expect(story.some((x) => x.includes('mural') || x.includes('underpass'))).toBe(false);
     expect(dashboard.body).toContain('with “');
-    const [term, ...related] = story as string[];
+    const [term = '', ...related] = story;
     const res = await post(t, manager, '/console/themes/from-topic', { term, related, score: '3', count: '5' });
     expect(res.statusCode).toBe(303);
     const created = (await listThemes(t.database.db, org.id)).find((th) => th.rules.include[0] === term);
@@ -118,9 +119,9 @@ describe('console themes and actions', () => {
       ...after.body.matchAll(/<form method="post" action="\/console\/themes\/dismiss-topic">([\s\S]*?)<\/form>/g),
     ]
       .map((f) => termsOf(f[1]!))
-      .find((ts) => ts.some((x) => x?.includes('mural')));
+      .find((ts) => ts.some((x) => x.includes('mural')));
     expect(mural).toBeDefined();
-    const [head, ...rest] = mural as string[];
+    const [head = '', ...rest] = mural ?? [];
     expect((await post(t, manager, '/console/themes/dismiss-topic', { term: head, related: rest })).statusCode).toBe(
       303,
     );
