@@ -23,7 +23,10 @@ export interface EmergingOptions {
   minCount?: number;
   /** smallest rise in document rate (recent / baseline, smoothed); default 3 */
   minRatio?: number;
-  /** share of the smaller term's recent items that must also mention the other for two terms to be one topic; default 0.6 */
+  /**
+   * share of the smaller term's recent items that must also mention the other for two terms to be one topic
+   * (and at least a quarter of the larger one's); default 0.6
+   */
   minOverlap?: number;
   maxTopics?: number;
   maxExamples?: number;
@@ -163,16 +166,18 @@ export function detectEmergingTopics(
   const result = found.filter(
     (f) => f.stems.length > 1 || !phrases.some((p) => p.stems.includes(f.stems[0]!) && p.count * 1.25 >= f.count),
   );
-  // Terms that mostly share their items are one topic: each joins the best-scoring topic it overlaps.
+  // Terms that mostly share their items are one topic: each joins the best-scoring topic it overlaps. Once
+  // maxTopics topics stand, the rest can only join one (so a large window costs terms × maxTopics overlaps).
   const minOverlap = opts.minOverlap ?? 0.6;
+  const maxTopics = opts.maxTopics ?? 20;
   const topics: (typeof found)[number][] = [];
   for (const f of result) {
-    const head = topics.find((t) => overlap(t.items, f.items) >= minOverlap);
-    if (head) {
-      if (head.related.length < 5) head.related.push(f.term);
-    } else topics.push(f);
+    const same = (t: (typeof found)[number]) => sameStory(t.items, f.items, minOverlap);
+    const head = topics.find((t) => t.related.length < 5 && same(t));
+    if (head) head.related.push(f.term);
+    else if (topics.length < maxTopics && !topics.some(same)) topics.push(f);
   }
-  return topics.slice(0, opts.maxTopics ?? 20).map(({ stems: _stems, items: _items, ...topic }) => topic);
+  return topics.map(({ stems: _stems, items: _items, ...topic }) => topic);
 }
 
 function onlySpaceBetween(text: string, from: number, to: number): boolean {
@@ -183,8 +188,12 @@ function onlySpaceBetween(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** |a ∩ b| / min(|a|, |b|) of two ascending lists of item indexes. */
-function overlap(a: number[], b: number[]): number {
+/**
+ * Two terms tell one story when `minOverlap` of the smaller one's items mention the larger one and those are at
+ * least a quarter of the larger one's (a rare word that happens to sit beside a common one is not its story).
+ * Both are ascending lists of item indexes.
+ */
+function sameStory(a: number[], b: number[], minOverlap: number): boolean {
   let i = 0;
   let j = 0;
   let both = 0;
@@ -196,5 +205,5 @@ function overlap(a: number[], b: number[]): number {
     } else if (a[i]! < b[j]!) i++;
     else j++;
   }
-  return both / Math.max(1, Math.min(a.length, b.length));
+  return both >= minOverlap * Math.min(a.length, b.length) && both >= 0.25 * Math.max(a.length, b.length);
 }

@@ -78,3 +78,16 @@ describe('emerging topics: one topic per story', () => {
     expect(terms).toContain('kiosk broken');
   });
 });
+
+describe('emerging topics: a rare word beside a common one', () => {
+  it('is not made part of its story', () => {
+    const baseline = items('b', 60, () => null);
+    const recent = items('r', 40, (i) =>
+      i < 16 ? `The ticket machine was broken again (${i})${i < 3 ? ' said Kayleigh' : ''}` : null,
+    );
+    const topics = detectEmergingTopics(recent, baseline, taxonomy);
+    const ticket = topics.find((t) => t.term.includes('ticket'));
+    expect(ticket).toBeDefined();
+    expect(ticket!.related.join(' ')).not.toContain('kayleigh');
+  });
+});
