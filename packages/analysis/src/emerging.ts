@@ -87,21 +87,46 @@ export function detectEmergingTopics(
   const maxExamples = opts.maxExamples ?? 5;
   const covered = compileRules(taxonomy).coveredStems;
   const stats = new Map<string, TermStats>();
-  const count = (items: { id: string; text: string }[], isRecent: boolean) => {
-    for (let index = 0; index < items.length; index++) {
-      const item = items[index]!;
+  // Each item tokenised once; Welsh items also counted word by word, so a mutated form can be read as the form of
+  // the word the feedback itself uses ("ddigwyddiadau" and "digwyddiadau" are one term).
+  const read = (items: { id: string; text: string }[]) =>
+    items.map((item) => {
       const text = String(item.text ?? '').slice(0, 20_000);
-      const tokens = tokenise(text);
-      // In Welsh, a mutated form of a word a rule covers ("wefan" for "gwefan") is covered too.
-      const welsh = detectLanguage(text).code === 'cy';
-      const stemOf = (word: string, stem: string): string => {
-        if (!welsh || covered.has(stem)) return stem;
-        for (const radical of welshRadicals(word)) {
-          const s = stemWord(radical);
-          if (covered.has(s)) return s;
+      return { id: item.id, text, tokens: tokenise(text), welsh: detectLanguage(text).code === 'cy' };
+    });
+  const recentRead = read(recent);
+  const baselineRead = read(baseline);
+  const welshWords = new Map<string, number>();
+  for (const item of [...recentRead, ...baselineRead])
+    if (item.welsh) for (const t of item.tokens) welshWords.set(t.word, (welshWords.get(t.word) ?? 0) + 1);
+  const welshStem = new Map<string, string>();
+  /** In Welsh: a covered radical's stem ("wefan" → gwefan, covered by a rule), else the most used radical's. */
+  const welshStemOf = (word: string, stem: string): string => {
+    const known = welshStem.get(word);
+    if (known !== undefined) return known;
+    let out = stem;
+    if (!covered.has(stem)) {
+      let best = 0;
+      for (const radical of welshRadicals(word)) {
+        const s = stemWord(radical);
+        if (covered.has(s)) {
+          out = s;
+          break;
         }
-        return stem;
-      };
+        const n = welshWords.get(radical) ?? 0;
+        if (n > best) {
+          best = n;
+          out = s;
+        }
+      }
+    }
+    welshStem.set(word, out);
+    return out;
+  };
+  const count = (items: ReturnType<typeof read>, isRecent: boolean) => {
+    for (let index = 0; index < items.length; index++) {
+      const { id, text, tokens, welsh } = items[index]!;
+      const stemOf = (word: string, stem: string): string => (welsh ? welshStemOf(word, stem) : stem);
       const seen = new Set<string>();
       const note = (key: string, surface: string, stems: string[]) => {
         if (seen.has(key)) return;
@@ -115,7 +140,7 @@ export function detectEmergingTopics(
           s.recent++;
           s.items.push(index);
           s.surfaces.set(surface, (s.surfaces.get(surface) ?? 0) + 1);
-          if (s.examples.length < maxExamples) s.examples.push(item.id);
+          if (s.examples.length < maxExamples) s.examples.push(id);
         } else s.baseline++;
       };
       for (let i = 0; i < tokens.length; i++) {
@@ -132,8 +157,8 @@ export function detectEmergingTopics(
       }
     }
   };
-  count(recent, true);
-  count(baseline, false);
+  count(recentRead, true);
+  count(baselineRead, false);
   const R = recent.length;
   const B = baseline.length;
   const found: (EmergingTopic & { stems: string[]; items: number[] })[] = [];

@@ -160,6 +160,20 @@ describe('Welsh sentiment', () => {
 });
 
 describe('Welsh emerging topics', () => {
+  it('counts a word and its mutated forms as one term', () => {
+    const baseline = Array.from({ length: 40 }, (_, i) => ({
+      id: `b${i}`,
+      text: `Roedd y staff yn garedig iawn (${i})`,
+    }));
+    const recent = Array.from({ length: 12 }, (_, i) => ({
+      id: `r${i}`,
+      text: i % 2 === 0 ? `Mae angen mwy o ddigwyddiadau yn y llyfrgell (${i})` : `Roedd y digwyddiadau yn wych (${i})`,
+    }));
+    const topics = detectEmergingTopics(recent, baseline, []);
+    const events = topics.find((t) => t.term.includes('digwyddiadau'));
+    expect(events?.count).toBe(12);
+  });
+
   it('does not propose Welsh function words when Welsh feedback rises', () => {
     const english = (i: number) => ({ id: `b${i}`, text: `The staff at the desk were helpful today (${i})` });
     const baseline = Array.from({ length: 40 }, (_, i) => english(i));
