@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectEmergingTopics } from '../src/emerging.ts';
+import { detectPii } from '../src/pii.ts';
 import { createAnalyser } from '../src/pipeline.ts';
 import { compileRules, matchRules, matchThemeRules } from '../src/rules.ts';
 import { lexiconSentiment } from '../src/sentiment.ts';
@@ -185,5 +186,19 @@ describe('Welsh emerging topics', () => {
     for (const w of ['iawn', 'gyda', 'bob', 'mwy', 'ddoe', 'diolch', 'fawr'])
       expect(terms.join(' ').split(' ')).not.toContain(w);
     expect(terms).toContain('garedig');
+  });
+});
+
+describe('Welsh given names', () => {
+  const names = (text: string) =>
+    detectPii(text)
+      .filter((p) => p.type === 'name')
+      .map((p) => text.slice(p.start, p.end));
+
+  it('are found without a cue, and those that are also words only with a surname or a cue', () => {
+    expect(names('Cefais help gan Mererid ar y ffôn.')).toEqual(['Mererid']);
+    expect(names('Roedd Iestyn a Heledd yn y dderbynfa yn wych.')).toEqual(['Iestyn', 'Heledd']);
+    expect(names('Mae Gŵyl yr Haf yn y parc ddydd Sadwrn, ac mae Eira yn dod.')).toEqual([]);
+    expect(names('Fy enw i yw Haf Jones.')).toEqual(['Haf Jones']);
   });
 });

@@ -47,6 +47,9 @@ barry penarth ely splott roath canton cathays grangetown llandaff rhondda neath 
 rhyl wrexham gwynedd powys ceredigion pembrokeshire anglesey ynys môn bay
 ok thanks yes no not none nothing everything everyone someone anyone
 i'm i've i'd i'll we're we've they're it's that's there's don't can't won't didn't doesn't isn't wasn't
+mae roedd oedd ydy yw ydw rwy rydw dw dwi roeddwn bydd byddai fydd dylai gallai hoffwn cefais ces cafodd cawson
+daeth aeth gwnaeth dywedodd siaradais siaradodd helpodd nid ni does doedd dydy dyw mi fe ond ac yn yr o am gyda
+pan os er hefyd felly dyma dyna sut pam beth pwy ble plis da gwych iawn ardderchog
 `
     .split(/\s+/)
     .filter((w) => w.length > 0),
