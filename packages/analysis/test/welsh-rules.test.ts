@@ -200,5 +200,7 @@ describe('Welsh given names', () => {
     expect(names('Roedd Iestyn a Heledd yn y dderbynfa yn wych.')).toEqual(['Iestyn', 'Heledd']);
     expect(names('Mae Gŵyl yr Haf yn y parc ddydd Sadwrn, ac mae Eira yn dod.')).toEqual([]);
     expect(names('Fy enw i yw Haf Jones.')).toEqual(['Haf Jones']);
+    // places are not people
+    expect(names('We walked in the Elan Valley and up Cadair Idris.')).toEqual([]);
   });
 });

@@ -100,10 +100,10 @@ rahim karima nasrin shabnam parvin farzana shamima rezaul mizanur habibur
 mererid eleri catrin lowri manon mali megan nerys heledd eurgain angharad buddug carys ceri dwynwen elen eluned
 esyllt glesni gwenno hafwen lleucu lois luned mair morfudd olwen rhiannon sioned tegwen teleri anest arianwen begw
 beca cadi caryl delyth heulwen iola mabli marged mirain nanw rhian tesni efa gwen haf seren awel eira enfys alaw
-nest non iestyn gethin hywel owain iwan aled geraint gwilym huw ieuan emyr elgan elis gwion ioan macsen tomos twm
+iestyn gethin hywel owain iwan aled geraint gwilym huw ieuan emyr elgan elis gwion ioan macsen tomos twm
 rhodri rhun alun arwel bedwyr berwyn bleddyn brychan caradog cadfan cledwyn cynan deiniol dyfan dyfrig eifion
-einion elfed emlyn emrys garmon gruffydd gwynfor hefin heddwyn iago idris ifan ifor illtud iolo islwyn ianto meirion
-myrddin peredur prys rhydian siôn sion steffan taliesin tudur ynyr gwyn wyn llew elan
+einion elfed emlyn emrys garmon gruffydd gwynfor hefin heddwyn iago ifan ifor illtud iolo islwyn ianto meirion
+myrddin peredur prys rhydian siôn sion steffan taliesin tudur ynyr gwyn wyn llew
 `;
 
 /** Given names that are also everyday words; they count as names only next to a surname or a name cue. */
@@ -116,8 +116,8 @@ export const AMBIGUOUS_GIVEN = new Set(
     'hao jung tess mo per sean ugo ren rin ada ina ida mai mei nia ella eve may-may star cherry page paige ' +
     'jade win florence georgia virginia hunter austin jordan chelsea brooke logan tyler camden devon kent paris ' +
     'carmen lincoln madison victoria sidney vida dev ken nao ryo uma di ' +
-    // Welsh given names that are also words (summer, star, breeze, snow, rainbow, melody, white, lion) or places
-    'haf seren awel eira enfys alaw nest non gwyn wyn llew idris elan'
+    // Welsh given names that are also words (summer, star, breeze, snow, rainbow, melody, white, lion) or a mountain
+    'haf seren awel eira enfys alaw gwyn wyn llew idris'
   ).split(' '),
 );
 

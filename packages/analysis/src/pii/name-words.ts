@@ -49,7 +49,7 @@ ok thanks yes no not none nothing everything everyone someone anyone
 i'm i've i'd i'll we're we've they're it's that's there's don't can't won't didn't doesn't isn't wasn't
 mae roedd oedd ydy yw ydw rwy rydw dw dwi roeddwn bydd byddai fydd dylai gallai hoffwn cefais ces cafodd cawson
 daeth aeth gwnaeth dywedodd siaradais siaradodd helpodd nid ni does doedd dydy dyw mi fe ond ac yn yr o am gyda
-pan os er hefyd felly dyma dyna sut pam beth pwy ble plis da gwych iawn ardderchog
+pan os er hefyd felly dyma dyna sut pam beth pwy ble plis da gwych iawn ardderchog cadair
 `
     .split(/\s+/)
     .filter((w) => w.length > 0),
