@@ -69,23 +69,35 @@ describe('console: taking up what the default taxonomy added', () => {
     expect(page.body).toContain('value="include|activities|gym"');
   });
 
-  test('turned-down phrases are not offered again; anything not offered cannot be added', async () => {
+  test('turned-down phrases are not offered again; anything not offered cannot be added or turned down', async () => {
+    expect((await get(t, manager, '/console/themes')).body).toContain('value="include|activities|gym"');
     const res = await post(t, manager, '/console/themes/defaults', {
       decision: 'dismiss',
-      pick: ['include|transport.parking|lle parcio'],
+      pick: ['include|activities|gym'],
     });
     expect(res.statusCode).toBe(303);
-    expect((await get(t, manager, '/console/themes')).body).not.toContain(
-      'value="include|transport.parking|lle parcio"',
-    );
-    const before = (await theme('transport.parking'))!.rules;
+    expect((await follow(t, manager, res)).body).toContain('1 default phrase will not be offered again.');
+    expect((await get(t, manager, '/console/themes')).body).not.toContain('value="include|activities|gym"');
+    const parking = (await theme('transport.parking'))!.rules;
+    const activities = (await theme('activities'))!.rules;
     const forged = await post(t, manager, '/console/themes/defaults', {
       decision: 'add',
-      pick: ['include|transport.parking|lle parcio', 'include|transport.parking|anything at all', 'include|nope|x'],
+      pick: ['include|activities|gym', 'include|transport.parking|anything at all', 'include|nope|x'],
     });
     expect(forged.statusCode).toBe(303);
-    expect((await theme('transport.parking'))!.rules).toEqual(before);
+    expect((await theme('transport.parking'))!.rules).toEqual(parking);
+    expect((await theme('activities'))!.rules).toEqual(activities);
     expect((await themes()).map((th) => th.key)).not.toContain('nope');
+    // only offered phrases are recorded as turned down
+    await post(t, manager, '/console/themes/defaults', {
+      decision: 'dismiss',
+      pick: ['include|transport.parking|made up', 'include|nope|x'],
+    });
+    const turnedDown = await t.database.db
+      .select()
+      .from(schema.themeProposals)
+      .where(eq(schema.themeProposals.orgId, org.id));
+    expect(turnedDown.map((p) => p.term)).toEqual(['default:activities:include:gym']);
   });
 
   test('staff cannot add defaults, and a form without a CSRF token is refused', async () => {

@@ -229,11 +229,11 @@ ${ruleFields('new', newValues ?? { name: '', parentId: '', active: true, include
       const picks = list(form, 'pick').flatMap((v) => readDefaultPick(v) ?? []);
       if (picks.length === 0) return redirectWithFlash(reply, '/console/themes', 'Nothing was ticked.', 'error');
       if (str(form, 'decision') === 'dismiss') {
-        await dismissDefaultPicks(db, staff.orgId, picks);
+        const dismissed = await dismissDefaultPicks(db, staff.orgId, picks);
         return redirectWithFlash(
           reply,
           '/console/themes',
-          `${picks.length} default phrase${picks.length === 1 ? '' : 's'} will not be offered again.`,
+          `${dismissed} default phrase${dismissed === 1 ? '' : 's'} will not be offered again.`,
         );
       }
       const added = await addDefaultPicks(db, staff.orgId, picks, staff.userId);

@@ -245,15 +245,23 @@ export async function addDefaultPicks(
   });
 }
 
-/** Turns down default phrases for good: they are not offered again. */
-export async function dismissDefaultPicks(db: Db, orgId: string, picks: DefaultPick[]): Promise<void> {
-  for (const pick of picks) {
+/** Turns down default phrases for good: they are not offered again. Only offered phrases are recorded. */
+export async function dismissDefaultPicks(db: Db, orgId: string, picks: DefaultPick[]): Promise<number> {
+  const offered = new Set(
+    (await pendingDefaultAdditions(db, orgId)).flatMap((a) => [
+      ...a.include.map((phrase) => defaultPickTerm({ key: a.key, kind: 'include', phrase })),
+      ...a.exclude.map((phrase) => defaultPickTerm({ key: a.key, kind: 'exclude', phrase })),
+    ]),
+  );
+  const terms = [...new Set(picks.map(defaultPickTerm))].filter((term) => offered.has(term));
+  for (const term of terms) {
     await db
       .insert(schema.themeProposals)
-      .values({ orgId, term: defaultPickTerm(pick), score: 0, count: 0, exampleFeedbackIds: [], state: 'dismissed' })
+      .values({ orgId, term, score: 0, count: 0, exampleFeedbackIds: [], state: 'dismissed' })
       .onConflictDoUpdate({
         target: [schema.themeProposals.orgId, schema.themeProposals.term],
         set: { state: 'dismissed' },
       });
   }
+  return terms.length;
 }
