@@ -18,6 +18,13 @@ export interface EmergingTopic {
   related: string[];
 }
 
+/** A feedback item for emerging-topic detection: `language` (ISO 639-1), when known, spares detecting it again. */
+export interface EmergingItem {
+  id: string;
+  text: string;
+  language?: string | null;
+}
+
 export interface EmergingOptions {
   /** recent items a term needs; default 3 */
   minCount?: number;
@@ -77,8 +84,8 @@ interface TermStats {
  * theme's include/force rule mentions: candidates for a new theme, each with example item ids.
  */
 export function detectEmergingTopics(
-  recent: { id: string; text: string }[],
-  baseline: { id: string; text: string }[],
+  recent: EmergingItem[],
+  baseline: EmergingItem[],
   taxonomy: ThemeDef[],
   opts: EmergingOptions = {},
 ): EmergingTopic[] {
@@ -89,10 +96,12 @@ export function detectEmergingTopics(
   const stats = new Map<string, TermStats>();
   // Each item tokenised once; Welsh items also counted word by word, so a mutated form can be read as the form of
   // the word the feedback itself uses ("ddigwyddiadau" and "digwyddiadau" are one term).
-  const read = (items: { id: string; text: string }[]) =>
+  const read = (items: EmergingItem[]) =>
     items.map((item) => {
       const text = String(item.text ?? '').slice(0, 20_000);
-      return { id: item.id, text, tokens: tokenise(text), welsh: detectLanguage(text).code === 'cy' };
+      // the language the pipeline stored, where the caller has it; else detected here
+      const language = typeof item.language === 'string' ? item.language : detectLanguage(text).code;
+      return { id: item.id, text, tokens: tokenise(text), welsh: language === 'cy' };
     });
   const recentRead = read(recent);
   const baselineRead = read(baseline);

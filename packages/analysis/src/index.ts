@@ -27,7 +27,7 @@ export {
   quantiseRow,
   type WordEmbeddings,
 } from './embeddings.ts';
-export { detectEmergingTopics, type EmergingOptions, type EmergingTopic } from './emerging.ts';
+export { detectEmergingTopics, type EmergingItem, type EmergingOptions, type EmergingTopic } from './emerging.ts';
 export {
   type ClassificationReport,
   classificationMetrics,
